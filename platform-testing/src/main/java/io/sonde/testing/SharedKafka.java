@@ -1,0 +1,48 @@
+package io.sonde.testing;
+
+import io.sonde.platform.kafka.KafkaSettings;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension: one real Kafka broker per test JVM, shared by every test class that uses it, and
+ * a fresh topic prefix per test so that tests never see each other's records.
+ *
+ * <p>Which broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set (an external cluster); else
+ * Testcontainers' Kafka when {@code SONDE_TEST_KAFKA=testcontainers} and Docker is available; else
+ * a real in-process KRaft broker. Test methods ask for a {@link KafkaSettings} parameter.
+ */
+public final class SharedKafka implements ParameterResolver {
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(SharedKafka.class);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KafkaSettings.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        TestBroker broker =
+                context.getRoot()
+                        .getStore(NS)
+                        .computeIfAbsent(
+                                TestBroker.class, k -> TestBroker.start(), TestBroker.class);
+        return KafkaSettings.of(broker.bootstrapServers(), uniquePrefix())
+                .withPartitions(3)
+                .withReplicationFactor((short) 1);
+    }
+
+    /** A topic prefix no other test in any run on this cluster uses. */
+    public static String uniquePrefix() {
+        return "t"
+                + SEQUENCE.incrementAndGet()
+                + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24))
+                + ".";
+    }
+}

@@ -1,0 +1,66 @@
+package io.sonde.testing;
+
+import io.sonde.kafka.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/** The broker of one test JVM, closed by JUnit when the root context closes. */
+final class TestBroker implements AutoCloseable {
+    private static final String KAFKA_IMAGE = "apache/kafka:4.1.0";
+
+    private final String bootstrapServers;
+    private final AutoCloseable resource;
+    private final Path dataDir;
+
+    private TestBroker(String bootstrapServers, AutoCloseable resource, Path dataDir) {
+        this.bootstrapServers = bootstrapServers;
+        this.resource = resource;
+        this.dataDir = dataDir;
+    }
+
+    static TestBroker start() {
+        String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (external != null && !external.isBlank()) {
+            System.out.println("[sonde-test] using the Kafka cluster at " + external);
+            return new TestBroker(external, () -> {}, null);
+        }
+        if ("testcontainers".equalsIgnoreCase(System.getenv("SONDE_TEST_KAFKA"))) {
+            if (DockerClientFactory.instance().isDockerAvailable()) {
+                KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+                container.start();
+                return new TestBroker(container.getBootstrapServers(), container, null);
+            }
+            System.out.println(
+                    "[sonde-test] SONDE_TEST_KAFKA=testcontainers but no Docker engine is"
+                            + " reachable: using the in-process broker instead");
+        }
+        try {
+            Path dir = Files.createTempDirectory("sonde-test-kafka");
+            EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
+            System.out.println("[sonde-test] in-process Kafka at " + kafka.bootstrapServers());
+            return new TestBroker(kafka.bootstrapServers(), kafka, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() throws Exception {
+        resource.close();
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

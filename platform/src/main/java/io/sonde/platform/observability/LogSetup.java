@@ -1,0 +1,44 @@
+package io.sonde.platform.observability;
+
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * Process-wide logging: one JSON object per line when {@code SONDE_LOG_FORMAT=json}, readable lines
+ * otherwise. Kafka's and Helidon's chatty loggers are held at WARNING. SLF4J (used by Kafka) is
+ * bridged into java.util.logging, so one handler writes everything.
+ */
+public final class LogSetup {
+    /** Environment variable choosing the log format: {@code json} or {@code text}. */
+    public static final String FORMAT_ENV = "SONDE_LOG_FORMAT";
+
+    private static final String[] QUIET = {
+        "org.apache.kafka", "kafka", "org.apache.zookeeper", "io.helidon", "state.change.logger"
+    };
+
+    private LogSetup() {}
+
+    /** Replaces the root handlers; call once at process start. */
+    public static void configure() {
+        String format = System.getenv(FORMAT_ENV);
+        Formatter formatter =
+                format != null && format.toLowerCase(Locale.ROOT).equals("json")
+                        ? new JsonLogFormatter()
+                        : new TextLogFormatter();
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new ConsoleHandler();
+        handler.setLevel(Level.ALL);
+        handler.setFormatter(formatter);
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+        for (String name : QUIET) {
+            Logger.getLogger(name).setLevel(Level.WARNING);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.sonde.platform.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies Sonde JWTs (SPEC §3): signature by ES256 or RS256 only (never {@code none}, never HMAC),
+ * {@code exp} required and in the future, {@code aud} containing the expected audience.
+ * Thread-safe; one instance per service.
+ */
+public final class TokenVerifier {
+    /** Audience of device tokens. */
+    public static final String INGEST_AUDIENCE = "sonde-ingest";
+
+    /** Audience of viewer tokens. */
+    public static final String PUSH_AUDIENCE = "sonde-push";
+
+    private static final Set<JWSAlgorithm> ALGORITHMS =
+            Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
+
+    private final JWKSource<SecurityContext> keys;
+
+    private TokenVerifier(JWKSource<SecurityContext> keys) {
+        this.keys = keys;
+    }
+
+    /** A verifier trusting exactly the keys of {@code jwks}. */
+    public static TokenVerifier of(JWKSet jwks) {
+        return new TokenVerifier(new ImmutableJWKSet<>(jwks));
+    }
+
+    /**
+     * A verifier with keys from a JWKS file or URL, or a PEM public key.
+     *
+     * @throws IllegalStateException when the keys cannot be loaded: a service must not start
+     *     without them
+     */
+    public static TokenVerifier create(AuthConfig config) {
+        try {
+            if (config.jwks().isPresent()) {
+                String where = config.jwks().get();
+                if (where.startsWith("http://") || where.startsWith("https://")) {
+                    URL url = new URI(where).toURL();
+                    return new TokenVerifier(JWKSourceBuilder.create(url).build());
+                }
+                return of(JWKSet.load(Path.of(where).toFile()));
+            }
+            return of(
+                    new JWKSet(
+                            PemKeys.readPublicKey(Path.of(config.publicKeyPem().orElseThrow()))));
+        } catch (IOException | ParseException | URISyntaxException e) {
+            throw new IllegalStateException(
+                    "cannot load token verification keys: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Verifies {@code token} for {@code audience}.
+     *
+     * @throws InvalidTokenException naming what was wrong, without the token
+     */
+    public VerifiedToken verify(String token, String audience) throws InvalidTokenException {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        processor.setJWTClaimsSetVerifier(
+                new DefaultJWTClaimsVerifier<>(audience, null, Set.of("exp", "sub")));
+        try {
+            JWTClaimsSet claims = processor.process(token, null);
+            return new VerifiedToken(
+                    claims.getSubject(),
+                    claims.getExpirationTime().toInstant(),
+                    channels(claims),
+                    Boolean.TRUE.equals(claims.getBooleanClaim("admin")));
+        } catch (ParseException e) {
+            throw new InvalidTokenException("token is not a well-formed JWT");
+        } catch (BadJWTException e) {
+            throw new InvalidTokenException("token rejected: " + e.getMessage());
+        } catch (BadJOSEException e) {
+            throw new InvalidTokenException("token signature or algorithm not accepted");
+        } catch (JOSEException e) {
+            throw new InvalidTokenException("token could not be verified", e);
+        }
+    }
+
+    private static List<String> channels(JWTClaimsSet claims) throws ParseException {
+        List<String> channels = claims.getStringListClaim("channels");
+        return channels == null ? List.of() : channels;
+    }
+}
