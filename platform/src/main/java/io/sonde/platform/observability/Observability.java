@@ -11,8 +11,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,9 +24,9 @@ import java.util.Map;
  * Metrics and tracing of one service. Each service owns its own instance (the demo runs three in
  * one JVM), so nothing here is global.
  *
- * <p>Tracing uses the OpenTelemetry SDK configured from the usual {@code OTEL_*} environment
- * variables; with none set, spans are created (trace ids flow through Kafka headers) but not
- * exported anywhere.
+ * <p>Tracing uses the OpenTelemetry SDK, configured from the usual {@code OTEL_*} environment
+ * variables when an exporter or endpoint is set there; with none set, spans are created (trace ids
+ * flow through Kafka headers) but not exported anywhere.
  */
 public final class Observability implements AutoCloseable {
     private static final String INSTRUMENTATION_SCOPE = "io.sonde";
@@ -80,13 +84,30 @@ public final class Observability implements AutoCloseable {
     }
 
     private static OpenTelemetrySdk openTelemetry(String service) {
+        boolean exportAsked =
+                System.getenv().keySet().stream()
+                        .anyMatch(k ->
+                                k.startsWith("OTEL_EXPORTER_") || k.equals("OTEL_TRACES_EXPORTER"));
+        if (!exportAsked) {
+            // Spans still get real ids, so trace context flows through Kafka headers to the
+            // browser; they are just not sent anywhere.
+            return OpenTelemetrySdk.builder()
+                    .setTracerProvider(
+                            SdkTracerProvider.builder()
+                                    .setResource(
+                                            Resource.getDefault()
+                                                    .merge(
+                                                            Resource.builder()
+                                                                    .put("service.name", service)
+                                                                    .build()))
+                                    .addSpanProcessor(new DiscardingSpanProcessor())
+                                    .build())
+                    .setPropagators(
+                            ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                    .build();
+        }
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.service.name", service);
-        // Export only when asked: an endpoint set in the environment turns OTLP on.
-        boolean endpointSet =
-                System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null
-                        || System.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != null;
-        defaults.put("otel.traces.exporter", endpointSet ? "otlp" : "none");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
         return AutoConfiguredOpenTelemetrySdk.builder()

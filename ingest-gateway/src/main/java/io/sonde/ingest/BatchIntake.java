@@ -1,0 +1,105 @@
+package io.sonde.ingest;
+
+import io.sonde.proto.v1.TelemetryBatch;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.errors.RetriableException;
+
+/** What WebSocket and HTTP ingest share: validate, rate-limit, then write a batch. Thread-safe. */
+final class BatchIntake {
+    private static final Logger LOG = Logger.getLogger(BatchIntake.class.getName());
+    private static final long KAFKA_RETRY_AFTER_MS = 1_000;
+
+    private final BatchValidator validator;
+    private final RateLimiter rateLimiter;
+    private final TelemetryPublisher publisher;
+    private final IngestMetrics metrics;
+    private volatile boolean shuttingDown;
+
+    BatchIntake(IngestConfig config, TelemetryPublisher publisher, IngestMetrics metrics) {
+        this.validator = new BatchValidator(config);
+        this.rateLimiter = new RateLimiter(config);
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Checks a batch before writing it: limits first (a bad batch costs no budget), then the
+     * device's rate budget.
+     *
+     * @return why the batch is refused, or empty when it may be written
+     */
+    Optional<Rejection> admit(String deviceId, TelemetryBatch batch, int bytes, long nowNanos) {
+        if (shuttingDown) {
+            return Optional.of(
+                    Rejection.unavailable("gateway is shutting down", KAFKA_RETRY_AFTER_MS));
+        }
+        Optional<String> problem = validator.firstProblem(batch, nowNanos);
+        if (problem.isPresent()) {
+            return Optional.of(Rejection.invalid(problem.get()));
+        }
+        return rateLimiter
+                .tryAcquire(deviceId, batch.getReadingsCount(), bytes, nowNanos)
+                .map(wait -> Rejection.exhausted("device rate limit exceeded", wait));
+    }
+
+    /**
+     * Writes an admitted batch.
+     *
+     * @return empty once durable, or the rejection to report when Kafka did not take it
+     */
+    CompletableFuture<Optional<Rejection>> write(
+            String deviceId, TelemetryBatch batch, long nowNanos) {
+        long start = System.nanoTime();
+        return publisher
+                .publish(deviceId, batch, nowNanos)
+                .handle((ok, error) -> {
+                    if (error == null) {
+                        metrics.accepted(batch.getReadingsCount(), start);
+                        return Optional.empty();
+                    }
+                    Rejection r = failure(error);
+                    metrics.rejected(r.code());
+                    return Optional.of(r);
+                });
+    }
+
+    void rejected(Rejection rejection) {
+        metrics.rejected(rejection.code());
+    }
+
+    void resent() {
+        metrics.resent();
+    }
+
+    /** From now on every batch is refused with UNAVAILABLE; what is in flight completes. */
+    void shutDown() {
+        shuttingDown = true;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    void evictIdleBuckets() {
+        rateLimiter.evictIdle(BatchValidator.nowNanos());
+    }
+
+    private static Rejection failure(Throwable error) {
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        if (cause instanceof RetriableException || cause instanceof TimeoutException) {
+            return Rejection.unavailable(
+                    "Kafka is not reachable: retry later", KAFKA_RETRY_AFTER_MS);
+        }
+        LOG.log(Level.WARNING, "write to Kafka failed", cause);
+        return Rejection.unavailable(
+                "write to Kafka failed: " + cause.getClass().getSimpleName(), KAFKA_RETRY_AFTER_MS);
+    }
+}

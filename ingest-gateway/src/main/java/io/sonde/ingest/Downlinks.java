@@ -1,0 +1,52 @@
+package io.sonde.ingest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.sonde.proto.v1.Ack;
+import io.sonde.proto.v1.Downlink;
+import io.sonde.proto.v1.Error;
+import io.sonde.proto.v1.Uplink;
+
+/**
+ * Encoding of the device protocol (SPEC §4): protobuf on binary frames, the proto3 JSON mapping on
+ * text frames. Stateless and thread-safe.
+ */
+final class Downlinks {
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer()
+                    .omittingInsignificantWhitespace()
+                    .alwaysPrintFieldsWithNoPresence();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    private Downlinks() {}
+
+    static Downlink ack(long seq) {
+        return Downlink.newBuilder().setAck(Ack.newBuilder().setSeq(seq)).build();
+    }
+
+    static Downlink error(Rejection r, long seq) {
+        return Downlink.newBuilder()
+                .setError(
+                        Error.newBuilder()
+                                .setCode(r.code())
+                                .setMessage(r.message())
+                                .setSeq(seq)
+                                .setRetryAfterMs(
+                                        (int) Math.min(Integer.MAX_VALUE, r.retryAfterMs())))
+                .build();
+    }
+
+    static String toJson(Downlink downlink) {
+        try {
+            return PRINTER.print(downlink);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a Downlink always prints as JSON", e);
+        }
+    }
+
+    static Uplink parseJson(String text) throws InvalidProtocolBufferException {
+        Uplink.Builder builder = Uplink.newBuilder();
+        PARSER.merge(text, builder);
+        return builder.build();
+    }
+}

@@ -1,0 +1,95 @@
+package io.sonde.ingest;
+
+import io.helidon.config.Config;
+import java.time.Duration;
+
+/**
+ * The {@code sonde.ingest} node: input bounds (SPEC §4 defaults), per-device rate limits and
+ * connection housekeeping.
+ *
+ * @param maxMessageBytes largest WebSocket message or HTTP body; larger closes with 1009 / 413
+ * @param maxReadingsPerBatch readings in one batch
+ * @param maxMetricsPerReading metrics in one reading
+ * @param maxAttributesPerReading attributes in one reading
+ * @param maxAttributeValueChars characters of one attribute value
+ * @param maxPast how far behind gateway time a reading's time may be
+ * @param maxFuture how far ahead of gateway time a reading's time may be
+ * @param readingsPerSecond per-device sustained reading rate
+ * @param readingsBurst per-device reading burst
+ * @param bytesPerSecond per-device sustained byte rate
+ * @param bytesBurst per-device byte burst
+ * @param maxInflightBatches batches of one connection written but not yet acknowledged
+ * @param maxConnections connections of this gateway; beyond it a device is closed with 1013
+ * @param pingInterval how often the gateway pings each device
+ * @param idleTimeout a connection silent this long is closed
+ * @param shutdownGrace how long close() waits for owed acks before closing with 1001
+ */
+public record IngestConfig(
+        int maxMessageBytes,
+        int maxReadingsPerBatch,
+        int maxMetricsPerReading,
+        int maxAttributesPerReading,
+        int maxAttributeValueChars,
+        Duration maxPast,
+        Duration maxFuture,
+        double readingsPerSecond,
+        double readingsBurst,
+        double bytesPerSecond,
+        double bytesBurst,
+        int maxInflightBatches,
+        int maxConnections,
+        Duration pingInterval,
+        Duration idleTimeout,
+        Duration shutdownGrace) {
+
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+    public static final int DEFAULT_MAX_READINGS_PER_BATCH = 1_000;
+    public static final int DEFAULT_MAX_METRICS_PER_READING = 64;
+    public static final int DEFAULT_MAX_ATTRIBUTES_PER_READING = 64;
+    public static final int DEFAULT_MAX_ATTRIBUTE_VALUE_CHARS = 256;
+    public static final Duration DEFAULT_MAX_PAST = Duration.ofHours(24);
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(5);
+    public static final double DEFAULT_READINGS_PER_SECOND = 1_000;
+    public static final double DEFAULT_READINGS_BURST = 5_000;
+    public static final double DEFAULT_BYTES_PER_SECOND = 1024 * 1024;
+    public static final double DEFAULT_BYTES_BURST = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_INFLIGHT_BATCHES = 64;
+    public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    public static IngestConfig defaults() {
+        return create(Config.empty());
+    }
+
+    public static IngestConfig create(Config ingest) {
+        return new IngestConfig(
+                ingest.get("max-message-bytes").asInt().orElse(DEFAULT_MAX_MESSAGE_BYTES),
+                ingest.get("max-readings-per-batch").asInt().orElse(DEFAULT_MAX_READINGS_PER_BATCH),
+                ingest.get("max-metrics-per-reading")
+                        .asInt()
+                        .orElse(DEFAULT_MAX_METRICS_PER_READING),
+                ingest.get("max-attributes-per-reading")
+                        .asInt()
+                        .orElse(DEFAULT_MAX_ATTRIBUTES_PER_READING),
+                ingest.get("max-attribute-value-chars")
+                        .asInt()
+                        .orElse(DEFAULT_MAX_ATTRIBUTE_VALUE_CHARS),
+                ingest.get("max-past").as(Duration.class).orElse(DEFAULT_MAX_PAST),
+                ingest.get("max-future").as(Duration.class).orElse(DEFAULT_MAX_FUTURE),
+                ingest.get("rate-limit.readings-per-second")
+                        .asDouble()
+                        .orElse(DEFAULT_READINGS_PER_SECOND),
+                ingest.get("rate-limit.readings-burst").asDouble().orElse(DEFAULT_READINGS_BURST),
+                ingest.get("rate-limit.bytes-per-second")
+                        .asDouble()
+                        .orElse(DEFAULT_BYTES_PER_SECOND),
+                ingest.get("rate-limit.bytes-burst").asDouble().orElse(DEFAULT_BYTES_BURST),
+                ingest.get("max-inflight-batches").asInt().orElse(DEFAULT_MAX_INFLIGHT_BATCHES),
+                ingest.get("max-connections").asInt().orElse(DEFAULT_MAX_CONNECTIONS),
+                ingest.get("ping-interval").as(Duration.class).orElse(DEFAULT_PING_INTERVAL),
+                ingest.get("idle-timeout").as(Duration.class).orElse(DEFAULT_IDLE_TIMEOUT),
+                ingest.get("shutdown-grace").as(Duration.class).orElse(DEFAULT_SHUTDOWN_GRACE));
+    }
+}

@@ -1,0 +1,17 @@
+package io.sonde.ingest;
+
+import io.sonde.platform.security.TokenVerifier;
+
+/**
+ * What the WebSocket and HTTP ingest paths share within one gateway.
+ *
+ * @param config limits and housekeeping
+ * @param verifier device token verification
+ * @param intake validation, rate limits and the producer
+ * @param connections the live WebSocket connections
+ */
+record IngestContext(
+        IngestConfig config,
+        TokenVerifier verifier,
+        BatchIntake intake,
+        ConnectionRegistry connections) {}

@@ -1,0 +1,217 @@
+package io.sonde.ingest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.sonde.platform.security.BearerTokens;
+import io.sonde.platform.security.InvalidTokenException;
+import io.sonde.platform.security.TokenVerifier;
+import io.sonde.platform.security.VerifiedToken;
+import io.sonde.proto.v1.TelemetryBatch;
+import io.sonde.proto.v1.TokenRefresh;
+import io.sonde.proto.v1.Uplink;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code /v1/ingest}: one instance per device WebSocket (SPEC §4). Messages of one connection
+ * arrive on its own reader thread, one at a time, so the fields below need no lock; replies go
+ * through {@link DeviceConnection}, which orders them.
+ */
+final class IngestEndpoint implements WsListener {
+    static final int POLICY_VIOLATION = 1008;
+    static final int INVALID_PAYLOAD = 1007;
+    static final int TOO_BIG = 1009;
+    static final int TRY_AGAIN_LATER = 1013;
+
+    private final IngestContext context;
+    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    private Optional<String> upgradeToken = Optional.empty();
+    private DeviceConnection connection;
+
+    IngestEndpoint(IngestContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        upgradeToken = BearerTokens.find(headers, prologue.query());
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        if (upgradeToken.isEmpty()) {
+            session.close(POLICY_VIOLATION, "missing token");
+            return;
+        }
+        VerifiedToken token;
+        try {
+            token = context.verifier().verify(upgradeToken.get(), TokenVerifier.INGEST_AUDIENCE);
+        } catch (InvalidTokenException e) {
+            session.close(POLICY_VIOLATION, DeviceConnection.closeReason(e.getMessage()));
+            return;
+        } finally {
+            upgradeToken = Optional.empty();
+        }
+        if (context.connections().size() >= context.config().maxConnections()) {
+            session.close(TRY_AGAIN_LATER, "gateway overloaded: too many connections");
+            return;
+        }
+        connection = new DeviceConnection(session, token.subject(), token.expiresAt());
+        context.connections().add(connection);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (!accept(buffer.available())) {
+            return;
+        }
+        byte[] bytes = new byte[buffer.available()];
+        buffer.read(bytes);
+        fragments.writeBytes(bytes);
+        if (last) {
+            byte[] message = fragments.toByteArray();
+            fragments.reset();
+            try {
+                handle(Uplink.parseFrom(message), message.length, false);
+            } catch (InvalidProtocolBufferException e) {
+                connection.close(INVALID_PAYLOAD, "not a valid Uplink: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (!accept(text.length())) {
+            return;
+        }
+        fragments.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (last) {
+            String message = fragments.toString(java.nio.charset.StandardCharsets.UTF_8);
+            int size = fragments.size();
+            fragments.reset();
+            try {
+                handle(Downlinks.parseJson(message), size, true);
+            } catch (InvalidProtocolBufferException e) {
+                connection.close(INVALID_PAYLOAD, "not a valid Uplink in JSON: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.heard();
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        release();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        release();
+    }
+
+    // Checks authentication, token lifetime and the message size limit before any parsing.
+    private boolean accept(int moreBytes) {
+        if (connection == null) {
+            return false;
+        }
+        connection.heard();
+        if (Instant.now().isAfter(connection.tokenExpiry())) {
+            connection.close(POLICY_VIOLATION, "token expired");
+            return false;
+        }
+        if (fragments.size() + (long) moreBytes > context.config().maxMessageBytes()) {
+            fragments.reset();
+            connection.close(
+                    TOO_BIG,
+                    "message larger than " + context.config().maxMessageBytes() + " bytes");
+            return false;
+        }
+        return true;
+    }
+
+    private void handle(Uplink uplink, int size, boolean json) {
+        switch (uplink.getBodyCase()) {
+            case BATCH -> handleBatch(uplink.getBatch(), size, json);
+            case TOKEN_REFRESH -> refresh(uplink.getTokenRefresh());
+            default ->
+                    connection.sendNow(
+                            Downlinks.error(
+                                    Rejection.invalid(
+                                            "body: an Uplink needs a batch or a token_refresh"),
+                                    0),
+                            json);
+        }
+    }
+
+    private void handleBatch(TelemetryBatch batch, int size, boolean json) {
+        long first = batch.getReadingsCount() == 0 ? 0 : batch.getReadings(0).getSeq();
+        long last =
+                batch.getReadingsCount() == 0
+                        ? 0
+                        : batch.getReadings(batch.getReadingsCount() - 1).getSeq();
+        if (batch.getReadingsCount() > 0 && last <= connection.lastAck() && first >= 0) {
+            // A resend of what this connection already acknowledged: ack again, write nothing.
+            context.intake().resent();
+            connection.complete(connection.expect(first, last, json), Optional.empty());
+            return;
+        }
+        if (connection.owedCount() >= context.config().maxInflightBatches()) {
+            reject(
+                    Rejection.exhausted("too many batches in flight on this connection", 100),
+                    first,
+                    last,
+                    json);
+            return;
+        }
+        long now = BatchValidator.nowNanos();
+        Optional<Rejection> refused =
+                context.intake().admit(connection.deviceId(), batch, size, now);
+        if (refused.isPresent()) {
+            reject(refused.get(), first, last, json);
+            return;
+        }
+        DeviceConnection.Reply reply = connection.expect(first, last, json);
+        DeviceConnection conn = connection;
+        context.intake()
+                .write(conn.deviceId(), batch, now)
+                .thenAccept(outcome ->
+                        context.connections().write(() -> conn.complete(reply, outcome)));
+    }
+
+    private void reject(Rejection rejection, long first, long last, boolean json) {
+        context.intake().rejected(rejection);
+        connection.complete(connection.expect(first, last, json), Optional.of(rejection));
+    }
+
+    private void refresh(TokenRefresh refresh) {
+        try {
+            VerifiedToken token =
+                    context.verifier().verify(refresh.getToken(), TokenVerifier.INGEST_AUDIENCE);
+            if (!token.subject().equals(connection.deviceId())) {
+                connection.close(POLICY_VIOLATION, "refreshed token is for another device");
+                return;
+            }
+            connection.tokenRefreshed(token.expiresAt());
+        } catch (InvalidTokenException e) {
+            connection.close(POLICY_VIOLATION, e.getMessage());
+        }
+    }
+
+    private void release() {
+        if (connection != null) {
+            connection.closed();
+            context.connections().remove(connection);
+        }
+    }
+}

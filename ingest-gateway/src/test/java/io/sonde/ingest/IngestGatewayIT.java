@@ -1,0 +1,265 @@
+package io.sonde.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sonde.platform.config.ServiceConfig;
+import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.security.DevKeys;
+import io.sonde.platform.security.TokenIssuer;
+import io.sonde.proto.v1.Downlink;
+import io.sonde.proto.v1.ErrorCode;
+import io.sonde.proto.v1.Reading;
+import io.sonde.proto.v1.TelemetryRecord;
+import io.sonde.proto.v1.TokenRefresh;
+import io.sonde.proto.v1.Uplink;
+import io.sonde.testing.ServiceOverrides;
+import io.sonde.testing.SharedKafka;
+import io.sonde.testing.TopicProbe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedKafka.class)
+@Timeout(120)
+class IngestGatewayIT {
+    @TempDir static Path keysDir;
+    static DevKeys keys;
+    static TokenIssuer issuer;
+
+    @BeforeAll
+    static void keys() {
+        keys = DevKeys.loadOrCreate(keysDir);
+        issuer = keys.issuer();
+    }
+
+    static IngestGateway start(KafkaSettings kafka, Map<String, String> extra) {
+        Map<String, String> o = new HashMap<>(ServiceOverrides.of(kafka, keys.jwksFile()));
+        o.putAll(extra);
+        return IngestGateway.start(ServiceConfig.load("ingest-gateway", Optional.empty(), o));
+    }
+
+    static Optional<String> device(String id) {
+        return Optional.of(issuer.device(id, Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void acknowledgesBatchesOnlyOnceTheyAreInKafkaUnderTheTokensDeviceId(KafkaSettings kafka)
+            throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-a"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.batch(1, 3));
+            dev.send(Readings.batch(4, 2));
+
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(3);
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() == 5);
+            List<ConsumerRecord<String, TelemetryRecord>> records = probe.poll();
+            assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo("dev-a"));
+            assertThat(records).extracting(r -> r.value().getDeviceId()).containsOnly("dev-a");
+            assertThat(records)
+                    .extracting(r -> r.value().getSeq())
+                    .containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(records.get(0).value().getMetricsMap()).containsEntry("temperature", 20.0);
+            Header traceparent = records.get(0).headers().lastHeader("traceparent");
+            assertThat(traceparent).isNotNull();
+            assertThat(new String(traceparent.value(), StandardCharsets.UTF_8))
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        }
+    }
+
+    @Test
+    void continuesTheDevicesTraceWhenAReadingCarriesATraceparent(KafkaSettings kafka)
+            throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Reading r =
+                Readings.reading(1, 1).toBuilder()
+                        .setTraceparent("00-" + traceId + "-00f067aa0ba902b7-01")
+                        .build();
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-t"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.of(r));
+            assertThat(dev.next().hasAck()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() == 1);
+            Header h = probe.poll().get(0).headers().lastHeader("traceparent");
+            assertThat(new String(h.value(), StandardCharsets.UTF_8)).contains(traceId);
+        }
+    }
+
+    @Test
+    void aResendOfAcknowledgedReadingsIsAcknowledgedAgainButNotRewritten(KafkaSettings kafka)
+            throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-r"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.batch(10, 2));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(11);
+            dev.send(Readings.batch(10, 2));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(11);
+            dev.send(Readings.batch(12, 1));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(12);
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() == 3);
+            assertThat(probe.values())
+                    .extracting(TelemetryRecord::getSeq)
+                    .containsExactly(10L, 11L, 12L);
+        }
+    }
+
+    @Test
+    void aBadBatchGetsInvalidArgumentNamingTheFieldAndTheConnectionStaysOpen(KafkaSettings kafka)
+            throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-b"))) {
+            dev.send(Readings.of(Readings.reading(1, 1), Readings.reading(2, Double.NaN)));
+            Downlink error = dev.next();
+            assertThat(error.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(error.getError().getMessage())
+                    .contains("readings[1].metrics[\"temperature\"]")
+                    .contains("finite");
+            assertThat(error.getError().getSeq()).isEqualTo(1);
+
+            dev.send(
+                    Readings.of(
+                            Readings.reading(3, 1).toBuilder().putMetrics("bad name!", 1).build()));
+            assertThat(dev.next().getError().getMessage())
+                    .contains("readings[0].metrics[\"bad name!\"]");
+
+            dev.send(Readings.batch(4, 1));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(4);
+            assertThat(dev.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesMissingWrongAudienceAndExpiredTokensWith1008(KafkaSettings kafka) throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of())) {
+            assertThat(DeviceClient.connect(gw.port(), Optional.empty()).awaitClose())
+                    .isEqualTo(1008);
+            String viewer = issuer.viewer("v", List.of("*"), false, Duration.ofMinutes(5));
+            assertThat(DeviceClient.connect(gw.port(), Optional.of(viewer)).awaitClose())
+                    .isEqualTo(1008);
+            String expired = issuer.device("dev-x", Duration.ofMinutes(-5));
+            assertThat(DeviceClient.connect(gw.port(), Optional.of(expired)).awaitClose())
+                    .isEqualTo(1008);
+            String foreign =
+                    DevKeys.loadOrCreate(keysDir.resolve("other"))
+                            .issuer()
+                            .device("dev-x", Duration.ofMinutes(5));
+            assertThat(DeviceClient.connect(gw.port(), Optional.of(foreign)).awaitClose())
+                    .isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void aTokenRefreshForAnotherDeviceIsRefused(KafkaSettings kafka) throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-1"))) {
+            dev.send(
+                    Uplink.newBuilder()
+                            .setTokenRefresh(
+                                    TokenRefresh.newBuilder().setToken(device("dev-1").get()))
+                            .build());
+            dev.send(Readings.batch(1, 1));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(1);
+            dev.send(
+                    Uplink.newBuilder()
+                            .setTokenRefresh(
+                                    TokenRefresh.newBuilder().setToken(device("dev-2").get()))
+                            .build());
+            assertThat(dev.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void closesGarbageWith1007AndOversizedMessagesWith1009(KafkaSettings kafka) throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of("sonde.ingest.max-message-bytes", "4096"))) {
+            DeviceClient garbage = DeviceClient.connect(gw.port(), device("dev-g"));
+            garbage.sendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+            assertThat(garbage.awaitClose()).isEqualTo(1007);
+
+            DeviceClient badJson = DeviceClient.connect(gw.port(), device("dev-j"));
+            badJson.sendText("{not json");
+            assertThat(badJson.awaitClose()).isEqualTo(1007);
+
+            DeviceClient big = DeviceClient.connect(gw.port(), device("dev-big"));
+            big.send(Readings.batch(1, 200));
+            assertThat(big.awaitClose()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void speaksJsonToADeviceThatSendsText(KafkaSettings kafka) throws Exception {
+        try (IngestGateway gw = start(kafka, Map.of());
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-json"))) {
+            dev.sendText(
+                    "{\"batch\":{\"readings\":[{\"seq\":\"7\",\"metrics\":{\"humidity\":40.5}}]}}");
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void overTheRateLimitABatchIsRefusedWithRetryAfterAndNotWritten(KafkaSettings kafka)
+            throws Exception {
+        Map<String, String> slow =
+                Map.of(
+                        "sonde.ingest.rate-limit.readings-per-second", "1",
+                        "sonde.ingest.rate-limit.readings-burst", "5");
+        try (IngestGateway gw = start(kafka, slow);
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-rl"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.batch(1, 5));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(5);
+            dev.send(Readings.batch(6, 5));
+            Downlink refused = dev.next();
+            assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+            assertThat(refused.getError().getRetryAfterMs()).isBetween(1000, 6000);
+            assertThat(refused.getError().getSeq()).isEqualTo(6);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> probe.poll().size() == 5);
+        }
+    }
+
+    @Test
+    void releasesConnectionsOfClientsThatVanishWithoutAClose(KafkaSettings kafka) throws Exception {
+        Map<String, String> fastHeartbeat =
+                Map.of("sonde.ingest.ping-interval", "PT1S", "sonde.ingest.idle-timeout", "PT5S");
+        try (IngestGateway gw = start(kafka, fastHeartbeat)) {
+            List<DeviceClient> clients = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                clients.add(DeviceClient.connect(gw.port(), device("dev-v" + i)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.connections() == 50);
+            clients.forEach(DeviceClient::abort);
+            await().atMost(Duration.ofSeconds(60)).until(() -> gw.connections() == 0);
+        }
+    }
+
+    @Test
+    void shutdownSendsOwedAcksThenClosesWith1001(KafkaSettings kafka) throws Exception {
+        IngestGateway gw = start(kafka, Map.of());
+        DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-s"));
+        dev.send(Readings.batch(1, 1));
+        assertThat(dev.next().getAck().getSeq()).isEqualTo(1);
+        gw.close();
+        assertThat(dev.awaitClose()).isEqualTo(1001);
+    }
+}
