@@ -1,0 +1,91 @@
+package io.sonde.push;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code sonde.push} node. Durations are written {@code 15s}, {@code 500ms}, {@code 2m} or in
+ * ISO-8601 ({@code PT15S}).
+ *
+ * @param sessionQueueSize live events a session may hold before it is closed as slow
+ * @param heartbeat longest silence on an SSE stream before a comment; at most 15 s (SPEC §6)
+ * @param sseRetry reconnect delay hinted to SSE clients
+ * @param writeTimeout how long one write to a client may block before it is dropped
+ * @param maxChannels most channels one stream may subscribe to
+ */
+public record PushConfig(
+        int sessionQueueSize,
+        Duration heartbeat,
+        Duration sseRetry,
+        Duration writeTimeout,
+        int maxChannels) {
+    public static final int DEFAULT_SESSION_QUEUE_SIZE = 1024;
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration MAX_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_SSE_RETRY = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CHANNELS = 32;
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    public PushConfig {
+        if (sessionQueueSize < 1 || maxChannels < 1) {
+            throw new ConfigException("sonde.push sizes must be at least 1");
+        }
+        if (heartbeat.isNegative()
+                || heartbeat.isZero()
+                || heartbeat.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new ConfigException("sonde.push.heartbeat must be above 0 and at most 15s");
+        }
+        if (!writeTimeout.isPositive() || sseRetry.isNegative()) {
+            throw new ConfigException("sonde.push.write-timeout must be above 0");
+        }
+    }
+
+    /** The defaults, as if {@code sonde.push} were empty. */
+    public static PushConfig defaults() {
+        return new PushConfig(
+                DEFAULT_SESSION_QUEUE_SIZE,
+                DEFAULT_HEARTBEAT,
+                DEFAULT_SSE_RETRY,
+                DEFAULT_WRITE_TIMEOUT,
+                DEFAULT_MAX_CHANNELS);
+    }
+
+    public static PushConfig create(Config push) {
+        return new PushConfig(
+                push.get("session-queue-size").asInt().orElse(DEFAULT_SESSION_QUEUE_SIZE),
+                duration(push.get("heartbeat"), DEFAULT_HEARTBEAT),
+                duration(push.get("sse-retry"), DEFAULT_SSE_RETRY),
+                duration(push.get("write-timeout"), DEFAULT_WRITE_TIMEOUT),
+                push.get("max-channels").asInt().orElse(DEFAULT_MAX_CHANNELS));
+    }
+
+    static Duration duration(Config node, Duration fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String text = node.asString().get().trim().toLowerCase(Locale.ROOT);
+        Matcher m = SHORT_DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(
+                    node.key() + " is not a duration (e.g. 15s, 500ms, PT15S): " + text, e);
+        }
+    }
+}

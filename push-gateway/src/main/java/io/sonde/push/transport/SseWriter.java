@@ -1,0 +1,82 @@
+package io.sonde.push.transport;
+
+import io.sonde.push.hub.PushEvent;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Writes the Server-Sent Events wire format (WHATWG HTML, "server-sent events") onto a response
+ * stream. Framed here rather than through Helidon's {@code SseSink} because that sink (4.5) drops
+ * an event's reconnect delay, and SPEC §6 asks for a {@code retry:} hint.
+ *
+ * <p>Every write runs inside the watchdog's guard, so a client that stops reading is dropped
+ * instead of holding the thread. Not thread-safe: one writer thread per stream.
+ */
+final class SseWriter {
+    private final OutputStream out;
+    private final WriteWatchdog.Guard guard;
+
+    SseWriter(OutputStream out, WriteWatchdog.Guard guard) {
+        this.out = out;
+        this.guard = guard;
+    }
+
+    /** The reconnect delay hint a browser's EventSource honours. */
+    void retry(Duration delay) throws IOException {
+        write("retry: " + delay.toMillis() + "\n\n");
+    }
+
+    /** A comment line: keeps proxies and clients from timing the connection out. */
+    void comment(String text) throws IOException {
+        write(": " + text + "\n\n");
+    }
+
+    void event(PushEvent event) throws IOException {
+        write(frame(event.id(), event.name(), event.data()));
+    }
+
+    /** An event without id: it must not move the client's resume position. */
+    void event(String name, String data) throws IOException {
+        write(frame(null, name, data));
+    }
+
+    void flush() throws IOException {
+        guard.begin();
+        try {
+            out.flush();
+        } finally {
+            checkWatchdog();
+        }
+    }
+
+    static String frame(String id, String name, String data) {
+        StringBuilder sb = new StringBuilder(data.length() + 64);
+        if (id != null) {
+            sb.append("id: ").append(id).append('\n');
+        }
+        sb.append("event: ").append(name).append('\n');
+        // A line break inside data would end the field early; each line gets its own field.
+        for (String line : data.split("\r\n|\r|\n", -1)) {
+            sb.append("data: ").append(line).append('\n');
+        }
+        return sb.append('\n').toString();
+    }
+
+    private void write(String text) throws IOException {
+        guard.begin();
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            checkWatchdog();
+        }
+    }
+
+    private void checkWatchdog() throws InterruptedIOException {
+        if (!guard.end()) {
+            throw new InterruptedIOException("client stopped reading; connection dropped");
+        }
+    }
+}
