@@ -13,6 +13,7 @@ import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.proto.v1.TokenRefresh;
 import io.sonde.proto.v1.Uplink;
+import io.sonde.testing.DeviceClient;
 import io.sonde.testing.ServiceOverrides;
 import io.sonde.testing.SharedKafka;
 import io.sonde.testing.TopicProbe;

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.testing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -17,8 +17,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A device as an outsider writes it: the JDK WebSocket client and the SPEC §4 messages. */
-final class DeviceClient implements WebSocket.Listener, AutoCloseable {
+/**
+ * A device as an outsider writes it: the JDK WebSocket client and the SPEC §4 messages, no Sonde
+ * code on the sending side. Downlinks are collected in arrival order.
+ */
+public final class DeviceClient implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>();
@@ -27,7 +30,8 @@ final class DeviceClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private WebSocket socket;
 
-    static DeviceClient connect(int port, Optional<String> token) {
+    /** Connects to {@code ws://127.0.0.1:PORT/v1/ingest} with the token as a Bearer header. */
+    public static DeviceClient connect(int port, Optional<String> token) {
         DeviceClient client = new DeviceClient();
         WebSocket.Builder builder =
                 HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
@@ -38,24 +42,24 @@ final class DeviceClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
-    void send(Uplink uplink) {
+    public void send(Uplink uplink) {
         socket.sendBinary(ByteBuffer.wrap(uplink.toByteArray()), true).join();
     }
 
-    void sendBytes(byte[] bytes) {
+    public void sendBytes(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
-    void sendJson(Uplink uplink) throws InvalidProtocolBufferException {
+    public void sendJson(Uplink uplink) throws InvalidProtocolBufferException {
         socket.sendText(JsonFormat.printer().print(uplink), true).join();
     }
 
-    void sendText(String raw) {
+    public void sendText(String raw) {
         socket.sendText(raw, true).join();
     }
 
     /** The next downlink, waiting up to 30 s. */
-    Downlink next() throws InterruptedException {
+    public Downlink next() throws InterruptedException {
         Downlink d = downlinks.poll(30, TimeUnit.SECONDS);
         if (d == null) {
             throw new AssertionError(
@@ -65,16 +69,16 @@ final class DeviceClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The close code the gateway sent, waiting up to 30 s. */
-    int awaitClose() throws Exception {
+    public int awaitClose() throws Exception {
         return closeCode.get(30, TimeUnit.SECONDS);
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closeCode.isDone();
     }
 
     /** Drops the TCP connection without a close frame, as a device losing power would. */
-    void abort() {
+    public void abort() {
         socket.abort();
     }
 

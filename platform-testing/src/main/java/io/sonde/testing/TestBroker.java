@@ -1,6 +1,7 @@
 package io.sonde.testing;
 
 import io.sonde.kafka.embedded.EmbeddedKafka;
+import io.sonde.platform.observability.LogSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ final class TestBroker implements AutoCloseable {
     }
 
     static TestBroker start() {
+        // Kafka's INFO chatter would bury the test output.
+        LogSetup.configure();
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (external != null && !external.isBlank()) {
             System.out.println("[sonde-test] using the Kafka cluster at " + external);

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * FILE}, then the service's defaults on the classpath at {@code SERVICE/application.yaml}. Each
  * service keeps its defaults under its own name so that the demo can run all three in one JVM.
  *
- * <p>Environment variables map to keys the Helidon way: {@code _} for {@code .}, {@code __} for
- * {@code -}, any case: {@code SONDE_KAFKA_TOPIC__PREFIX} sets {@code sonde.kafka.topic-prefix}.
+ * <p>Environment variables map to keys the Helidon way: upper case, with {@code _} for both {@code
+ * .} and {@code -}: {@code SONDE_KAFKA_TOPIC_PREFIX} sets {@code sonde.kafka.topic-prefix}.
  */
 public final class ServiceConfig {
     private ServiceConfig() {}

@@ -1,6 +1,8 @@
 package io.sonde.platform.observability;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -21,6 +23,10 @@ public final class LogSetup {
         "org.apache.kafka", "kafka", "org.apache.zookeeper", "io.helidon", "state.change.logger"
     };
 
+    // java.util.logging holds loggers weakly: without these references the levels set below
+    // would vanish with the next garbage collection.
+    private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
+
     private LogSetup() {}
 
     /** Replaces the root handlers; call once at process start. */
@@ -38,7 +44,9 @@ public final class LogSetup {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         for (String name : QUIET) {
-            Logger.getLogger(name).setLevel(Level.WARNING);
+            Logger logger = Logger.getLogger(name);
+            logger.setLevel(Level.WARNING);
+            CONFIGURED.add(logger);
         }
     }
 }
