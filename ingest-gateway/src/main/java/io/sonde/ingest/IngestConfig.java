@@ -1,6 +1,7 @@
 package io.sonde.ingest;
 
 import io.helidon.config.Config;
+import io.sonde.platform.config.DurationText;
 import java.time.Duration;
 
 /**
@@ -76,8 +77,8 @@ public record IngestConfig(
                 ingest.get("max-attribute-value-chars")
                         .asInt()
                         .orElse(DEFAULT_MAX_ATTRIBUTE_VALUE_CHARS),
-                ingest.get("max-past").as(Duration.class).orElse(DEFAULT_MAX_PAST),
-                ingest.get("max-future").as(Duration.class).orElse(DEFAULT_MAX_FUTURE),
+                DurationText.get(ingest.get("max-past"), DEFAULT_MAX_PAST),
+                DurationText.get(ingest.get("max-future"), DEFAULT_MAX_FUTURE),
                 ingest.get("rate-limit.readings-per-second")
                         .asDouble()
                         .orElse(DEFAULT_READINGS_PER_SECOND),
@@ -88,8 +89,8 @@ public record IngestConfig(
                 ingest.get("rate-limit.bytes-burst").asDouble().orElse(DEFAULT_BYTES_BURST),
                 ingest.get("max-inflight-batches").asInt().orElse(DEFAULT_MAX_INFLIGHT_BATCHES),
                 ingest.get("max-connections").asInt().orElse(DEFAULT_MAX_CONNECTIONS),
-                ingest.get("ping-interval").as(Duration.class).orElse(DEFAULT_PING_INTERVAL),
-                ingest.get("idle-timeout").as(Duration.class).orElse(DEFAULT_IDLE_TIMEOUT),
-                ingest.get("shutdown-grace").as(Duration.class).orElse(DEFAULT_SHUTDOWN_GRACE));
+                DurationText.get(ingest.get("ping-interval"), DEFAULT_PING_INTERVAL),
+                DurationText.get(ingest.get("idle-timeout"), DEFAULT_IDLE_TIMEOUT),
+                DurationText.get(ingest.get("shutdown-grace"), DEFAULT_SHUTDOWN_GRACE));
     }
 }

@@ -2,11 +2,8 @@ package io.sonde.push;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
+import io.sonde.platform.config.DurationText;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code sonde.push} node. Durations are written {@code 15s}, {@code 500ms}, {@code 2m} or in
@@ -30,8 +27,6 @@ public record PushConfig(
     public static final Duration DEFAULT_SSE_RETRY = Duration.ofSeconds(3);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CHANNELS = 32;
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public PushConfig {
         if (sessionQueueSize < 1 || maxChannels < 1) {
@@ -67,25 +62,6 @@ public record PushConfig(
     }
 
     static Duration duration(Config node, Duration fallback) {
-        if (!node.exists()) {
-            return fallback;
-        }
-        String text = node.asString().get().trim().toLowerCase(Locale.ROOT);
-        Matcher m = SHORT_DURATION.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(
-                    node.key() + " is not a duration (e.g. 15s, 500ms, PT15S): " + text, e);
-        }
+        return DurationText.get(node, fallback);
     }
 }

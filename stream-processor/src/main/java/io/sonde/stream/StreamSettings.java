@@ -1,6 +1,7 @@
 package io.sonde.stream;
 
 import io.helidon.config.Config;
+import io.sonde.platform.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.sonde.stream;
 
+import io.sonde.platform.config.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,5 +1,7 @@
-package io.sonde.stream;
+package io.sonde.platform.config;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
  * 1m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT10S}). The short form is also how windows are
  * labelled on the wire ({@code "10s"}, {@code "1m"}), so parse and format are inverses.
  */
-final class DurationText {
+public final class DurationText {
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private DurationText() {}
@@ -19,7 +21,7 @@ final class DurationText {
     /**
      * @throws IllegalArgumentException naming the text when it is neither form
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(trimmed);
         if (m.matches()) {
@@ -41,7 +43,7 @@ final class DurationText {
     }
 
     /** The shortest exact short form: 10s, 1m, 90s, 1500ms. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         long millis = duration.toMillis();
         if (millis % Duration.ofDays(1).toMillis() == 0) {
             return duration.toDays() + "d";
@@ -56,5 +58,21 @@ final class DurationText {
             return duration.toSeconds() + "s";
         }
         return millis + "ms";
+    }
+
+    /**
+     * The duration at {@code node}, or {@code fallback} when the key is absent.
+     *
+     * @throws ConfigException naming the key when the value is not a duration
+     */
+    public static Duration get(Config node, Duration fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        try {
+            return parse(node.asString().get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(node.key() + ": " + e.getMessage(), e);
+        }
     }
 }
