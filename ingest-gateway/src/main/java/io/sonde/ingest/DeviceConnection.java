@@ -23,6 +23,8 @@ final class DeviceConnection {
     private static final Logger LOG = Logger.getLogger(DeviceConnection.class.getName());
 
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+    private static final long NO_HOLE = -1;
+    private static final long HOLE_RETRY_AFTER_MS = 100;
 
     private final WsSession session;
     private final String deviceId;
@@ -30,6 +32,7 @@ final class DeviceConnection {
     private volatile Instant tokenExpiry;
     private volatile long lastHeardNanos = System.nanoTime();
     private long lastAck = -1;
+    private long hole = NO_HOLE;
     private boolean open = true;
 
     DeviceConnection(WsSession session, String deviceId, Instant tokenExpiry) {
@@ -65,6 +68,18 @@ final class DeviceConnection {
 
     synchronized int owedCount() {
         return owed.size();
+    }
+
+    /**
+     * Whether a new batch starting at {@code firstSeq} must wait for the resend of an earlier
+     * refused batch. A batch starting at or before the refused seq is that resend; the hole closes
+     * when the resend is acknowledged.
+     */
+    synchronized Optional<Rejection> holeBefore(long firstSeq) {
+        if (hole == NO_HOLE || firstSeq <= hole) {
+            return Optional.empty();
+        }
+        return Optional.of(refusedEarlier());
     }
 
     /** Reserves the next place in the reply order for a batch {@code firstSeq..lastSeq}. */
@@ -137,12 +152,29 @@ final class DeviceConnection {
     }
 
     private void send(Reply reply) {
+        if (reply.rejection.isEmpty() && hole != NO_HOLE && reply.firstSeq > hole) {
+            // Durable, but acking it would cover the refused readings before it.
+            reply.rejection = Optional.of(refusedEarlier());
+        }
         if (reply.rejection.isPresent()) {
-            write(Downlinks.error(reply.rejection.get(), reply.firstSeq), reply.json);
+            Rejection r = reply.rejection.get();
+            if (r.retryable() && (hole == NO_HOLE || reply.firstSeq < hole)) {
+                hole = reply.firstSeq;
+            }
+            write(Downlinks.error(r, reply.firstSeq), reply.json);
             return;
+        }
+        if (reply.firstSeq <= hole && hole <= reply.lastSeq) {
+            hole = NO_HOLE; // the refused readings are durable now
         }
         lastAck = Math.max(lastAck, reply.lastSeq);
         write(Downlinks.ack(reply.lastSeq), reply.json);
+    }
+
+    private Rejection refusedEarlier() {
+        return Rejection.exhausted(
+                "seq " + hole + " was refused: resend from it before newer readings",
+                HOLE_RETRY_AFTER_MS);
     }
 
     private void write(Downlink downlink, boolean json) {

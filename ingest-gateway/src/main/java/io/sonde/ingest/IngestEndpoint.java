@@ -166,6 +166,11 @@ final class IngestEndpoint implements WsListener {
             connection.complete(connection.expect(first, last, json), Optional.empty());
             return;
         }
+        Optional<Rejection> hole = connection.holeBefore(first);
+        if (hole.isPresent()) {
+            reject(hole.get(), first, last, json);
+            return;
+        }
         if (connection.owedCount() >= context.config().maxInflightBatches()) {
             reject(
                     Rejection.exhausted("too many batches in flight on this connection", 100),

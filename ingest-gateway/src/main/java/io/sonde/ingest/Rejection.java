@@ -10,6 +10,11 @@ import io.sonde.proto.v1.ErrorCode;
  * @param retryAfterMs with RESOURCE_EXHAUSTED and UNAVAILABLE: when to try again; else 0
  */
 public record Rejection(ErrorCode code, String message, long retryAfterMs) {
+    /** Whether the device should send the same batch again later. */
+    public boolean retryable() {
+        return code == ErrorCode.RESOURCE_EXHAUSTED || code == ErrorCode.UNAVAILABLE;
+    }
+
     public static Rejection invalid(String message) {
         return new Rejection(ErrorCode.INVALID_ARGUMENT, message, 0);
     }

@@ -240,9 +240,47 @@ class IngestGatewayIT {
     }
 
     @Test
+    void neverAcknowledgesPastARefusedBatchSoItsResendIsWritten(KafkaSettings kafka)
+            throws Exception {
+        Map<String, String> limit =
+                Map.of(
+                        "sonde.ingest.rate-limit.readings-per-second", "5",
+                        "sonde.ingest.rate-limit.readings-burst", "5");
+        try (IngestGateway gw = start(kafka, limit);
+                DeviceClient dev = DeviceClient.connect(gw.port(), device("dev-hole"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.batch(1, 5));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(5);
+            dev.send(Readings.batch(6, 5));
+            assertThat(dev.next().getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+            dev.send(Readings.batch(11, 2));
+            Downlink later = dev.next();
+            assertThat(later.getError().getMessage()).contains("seq 6 was refused");
+
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        dev.send(Readings.batch(6, 5));
+                        return dev.next().getAck().getSeq() == 10;
+                    });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        dev.send(Readings.batch(11, 2));
+                        return dev.next().getAck().getSeq() == 12;
+                    });
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() == 12);
+            assertThat(probe.values())
+                    .extracting(TelemetryRecord::getSeq)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+        }
+    }
+
+    @Test
     void releasesConnectionsOfClientsThatVanishWithoutAClose(KafkaSettings kafka) throws Exception {
         Map<String, String> fastHeartbeat =
-                Map.of("sonde.ingest.ping-interval", "PT1S", "sonde.ingest.idle-timeout", "PT5S");
+                Map.of("sonde.ingest.ping-interval", "1s", "sonde.ingest.idle-timeout", "5s");
         try (IngestGateway gw = start(kafka, fastHeartbeat)) {
             List<DeviceClient> clients = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
