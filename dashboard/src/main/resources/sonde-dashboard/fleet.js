@@ -1,6 +1,9 @@
 // The fleet table: one row per device, kept sorted by id, updated in place from `device` events.
+
 // Rows carry data-device-id / data-online and cells data-field, for people and for tests.
 import { formatAgo, formatMetrics } from './format.js';
+
+const BY_ID = new Intl.Collator(undefined, { numeric: true });
 
 export class FleetTable {
   /**
@@ -64,8 +67,11 @@ export class FleetTable {
     return row;
   }
 
+  // Natural order, so that sim-2 comes before sim-10.
   insertSorted(row) {
-    const next = [...this.body.children].find((other) => other.dataset.deviceId > row.dataset.deviceId);
+    const id = row.dataset.deviceId;
+    const next = [...this.body.children].find(
+      (other) => BY_ID.compare(other.dataset.deviceId ?? '', id) > 0);
     this.body.insertBefore(row, next ?? null);
   }
 

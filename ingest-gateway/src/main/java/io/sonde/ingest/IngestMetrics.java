@@ -1,6 +1,7 @@
 package io.sonde.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sonde.proto.v1.ErrorCode;
@@ -34,7 +35,12 @@ final class IngestMetrics {
                         .description("From a batch's arrival to its acks=all confirmation")
                         .publishPercentileHistogram()
                         .register(meters);
-        meters.gauge("sonde.ingest.connections", connections, s -> s.get().doubleValue());
+        // Strong reference: Micrometer holds gauge targets weakly, and this supplier has no
+        // other owner, so it would be collected and the gauge would read NaN.
+        Gauge.builder("sonde.ingest.connections", connections, s -> s.get().doubleValue())
+                .description("Open device WebSocket connections")
+                .strongReference(true)
+                .register(meters);
     }
 
     void accepted(int readings, long startNanos) {

@@ -17,6 +17,10 @@ import io.sonde.testing.DeviceClient;
 import io.sonde.testing.ServiceOverrides;
 import io.sonde.testing.SharedKafka;
 import io.sonde.testing.TopicProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,9 +291,31 @@ class IngestGatewayIT {
                 clients.add(DeviceClient.connect(gw.port(), device("dev-v" + i)));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> gw.connections() == 50);
+            assertThat(connectionsGauge(gw)).isEqualTo(50.0);
+            System.gc(); // the gauge must survive a collection (Micrometer holds targets weakly)
+            assertThat(connectionsGauge(gw)).isEqualTo(50.0);
             clients.forEach(DeviceClient::abort);
-            await().atMost(Duration.ofSeconds(60)).until(() -> gw.connections() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> connectionsGauge(gw) == 0.0);
         }
+    }
+
+    private static double connectionsGauge(IngestGateway gw) throws Exception {
+        String metrics =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + gw.port()
+                                                                + "/observe/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("sonde_ingest_connections{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no sonde_ingest_connections in " + metrics));
     }
 
     @Test
