@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  * [A-Za-z0-9_.:-]{1,64}}. Stateless and thread-safe.
  */
 final class BatchValidator {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** The name rule of SPEC §4, as said in error messages. */
+    private static final String NAME = "[A-Za-z0-9_.:-]{1,64}";
+
+    private static final int MAX_NAME_LENGTH = 64;
     private static final Pattern TRACEPARENT =
             Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -72,7 +75,7 @@ final class BatchValidator {
                     at + ".metrics: at most " + limits.maxMetricsPerReading() + " metrics");
         }
         for (Map.Entry<String, Double> m : r.getMetricsMap().entrySet()) {
-            if (!NAME.matcher(m.getKey()).matches()) {
+            if (!isName(m.getKey())) {
                 return Optional.of(
                         at + ".metrics[" + quoted(m.getKey()) + "]: name must match " + NAME);
             }
@@ -93,7 +96,7 @@ final class BatchValidator {
                             + " attributes");
         }
         for (Map.Entry<String, String> a : r.getAttributesMap().entrySet()) {
-            if (!NAME.matcher(a.getKey()).matches()) {
+            if (!isName(a.getKey())) {
                 return Optional.of(
                         at + ".attributes[" + quoted(a.getKey()) + "]: name must match " + NAME);
             }
@@ -111,6 +114,30 @@ final class BatchValidator {
             return Optional.of(at + ".traceparent: not a W3C traceparent");
         }
         return Optional.empty();
+    }
+
+    // Every metric and attribute name of every reading passes here: a plain loop, where a regex
+    // match showed as the gateway's top CPU frame in the ingest benchmark.
+    static boolean isName(String s) {
+        int n = s.length();
+        if (n == 0 || n > MAX_NAME_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean ok =
+                    (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '_'
+                            || c == '.'
+                            || c == ':'
+                            || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Gateway time in epoch nanoseconds, the same clock the bounds use. */

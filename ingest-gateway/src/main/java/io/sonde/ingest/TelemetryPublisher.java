@@ -17,10 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The gateway's one Kafka producer, shared by every connection: idempotent, {@code acks=all},
@@ -56,26 +59,27 @@ final class TelemetryPublisher implements AutoCloseable {
         Span span = startSpan(batch);
         Context context = Context.current().with(span);
         byte[] key = deviceId.getBytes(StandardCharsets.UTF_8);
+        // One span per batch: its context is encoded once and shared by every record's headers.
+        RecordHeaders trace = new RecordHeaders();
+        TraceHeaders.inject(context, trace);
+        Header[] headers = trace.toArray();
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger remaining = new AtomicInteger(batch.getReadingsCount());
+        Callback acked =
+                (meta, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else if (remaining.decrementAndGet() == 0) {
+                        done.complete(null);
+                    }
+                };
         try {
             for (Reading r : batch.getReadingsList()) {
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(
-                                topic.name(),
-                                null,
-                                key,
-                                toRecord(deviceId, r, receivedNanos).toByteArray());
-                TraceHeaders.inject(context, record.headers());
+                byte[] value = toRecord(deviceId, r, receivedNanos).toByteArray();
                 producer.send(
-                        record,
-                        (meta, error) -> {
-                            if (error != null) {
-                                done.completeExceptionally(error);
-                            } else if (remaining.decrementAndGet() == 0) {
-                                done.complete(null);
-                            }
-                        });
+                        new ProducerRecord<>(
+                                topic.name(), null, key, value, new RecordHeaders(headers)),
+                        acked);
             }
         } catch (KafkaException e) {
             done.completeExceptionally(e);

@@ -86,4 +86,16 @@ class BatchValidatorTest {
         }
         assertThat(check(batch)).get().asString().contains("at most 1000");
     }
+
+    @Test
+    void namesFollowTheSpecRule() {
+        assertThat(BatchValidator.isName("temperature")).isTrue();
+        assertThat(BatchValidator.isName("a-b_c.d:E9")).isTrue();
+        assertThat(BatchValidator.isName("x".repeat(64))).isTrue();
+        assertThat(BatchValidator.isName("")).isFalse();
+        assertThat(BatchValidator.isName("x".repeat(65))).isFalse();
+        assertThat(BatchValidator.isName("tempé")).isFalse();
+        assertThat(BatchValidator.isName("a/b")).isFalse();
+        assertThat(BatchValidator.isName("a b")).isFalse();
+    }
 }
