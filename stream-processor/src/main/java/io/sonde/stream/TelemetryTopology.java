@@ -67,9 +67,12 @@ public final class TelemetryTopology {
         Topic<String, TelemetryRecord> telemetry = topics.telemetry();
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(DEDUP_STORE),
-                        Serdes.String(),
-                        Serdes.Long()));
+                                Stores.persistentKeyValueStore(DEDUP_STORE),
+                                Serdes.String(),
+                                Serdes.Long())
+                        // Per-record puts coalesce in the cache until the next commit: one
+                        // RocksDB write and one changelog record per device per commit.
+                        .withCachingEnabled());
 
         KStream<String, TelemetryRecord> readings =
                 builder.stream(
@@ -97,9 +100,10 @@ public final class TelemetryTopology {
             Topic<String, DeviceState> out) {
         builder.addStateStore(
                 Stores.timestampedKeyValueStoreBuilder(
-                        Stores.persistentTimestampedKeyValueStore(DEVICE_STATE_STORE),
-                        out.keySerde(),
-                        out.valueSerde()));
+                                Stores.persistentTimestampedKeyValueStore(DEVICE_STATE_STORE),
+                                out.keySerde(),
+                                out.valueSerde())
+                        .withCachingEnabled());
         readings.process(
                         () ->
                                 new DeviceStateProcessor(
