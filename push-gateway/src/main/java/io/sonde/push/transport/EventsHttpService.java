@@ -48,6 +48,7 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
     private final SessionRegistry sessions;
     private final Settings settings;
     private final WriteWatchdog watchdog;
+    private final SseFrames frames = new SseFrames();
 
     /**
      * @param heartbeat longest silence before a comment is sent
@@ -110,7 +111,7 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
             ServerResponse res,
             WriteWatchdog.Guard guard) {
         try (OutputStream out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out, guard);
+            SseWriter sse = new SseWriter(out, guard, frames);
             sse.retry(settings.retry());
             for (PushEvent event : snapshot) {
                 sse.event(event);

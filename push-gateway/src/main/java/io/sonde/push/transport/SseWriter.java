@@ -18,10 +18,12 @@ import java.time.Duration;
 final class SseWriter {
     private final OutputStream out;
     private final WriteWatchdog.Guard guard;
+    private final SseFrames frames;
 
-    SseWriter(OutputStream out, WriteWatchdog.Guard guard) {
+    SseWriter(OutputStream out, WriteWatchdog.Guard guard, SseFrames frames) {
         this.out = out;
         this.guard = guard;
+        this.frames = frames;
     }
 
     /** The reconnect delay hint a browser's EventSource honours. */
@@ -35,7 +37,7 @@ final class SseWriter {
     }
 
     void event(PushEvent event) throws IOException {
-        write(frame(event.id(), event.name(), event.data()));
+        write(frames.frame(event));
     }
 
     /** An event without id: it must not move the client's resume position. */
@@ -58,17 +60,25 @@ final class SseWriter {
             sb.append("id: ").append(id).append('\n');
         }
         sb.append("event: ").append(name).append('\n');
-        // A line break inside data would end the field early; each line gets its own field.
-        for (String line : data.split("\r\n|\r|\n", -1)) {
-            sb.append("data: ").append(line).append('\n');
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            sb.append("data: ").append(data).append('\n');
+        } else {
+            // A line break inside data would end the field early; each line gets its own field.
+            for (String line : data.split("\r\n|\r|\n", -1)) {
+                sb.append("data: ").append(line).append('\n');
+            }
         }
         return sb.append('\n').toString();
     }
 
     private void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(byte[] bytes) throws IOException {
         guard.begin();
         try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         } finally {
             checkWatchdog();
         }
