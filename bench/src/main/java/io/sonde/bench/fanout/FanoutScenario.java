@@ -1,0 +1,144 @@
+package io.sonde.bench.fanout;
+
+import io.sonde.bench.AbResult;
+import io.sonde.bench.AbRunner;
+import io.sonde.bench.BenchOptions;
+import io.sonde.bench.BenchReport;
+import io.sonde.bench.FlightRecording;
+import io.sonde.bench.Scenario;
+import io.sonde.kafka.embedded.EmbeddedKafka;
+import io.sonde.platform.security.DevKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./sonde bench fanout}: the highest deliveries/s at p99 <= 100 ms, one publisher to N
+ * subscribers, the push gateway over SSE (its own JVM, records arriving through Kafka) against the
+ * seed's reference Node server over WebSocket, the same Java client code receiving both. Ramps
+ * alternate A/B/A/B per subscriber count; each ramp starts from a quarter of that side's previous
+ * best (so later rounds need fewer steps).
+ */
+@Command(
+        name = "fanout",
+        mixinStandardHelpOptions = true,
+        description = "Fan-out deliveries/s at p99 <= 100 ms: push gateway (SSE) vs the Node peer.")
+public final class FanoutScenario implements Scenario {
+    private static final double START_DELIVERIES_PER_SECOND = 5_000;
+    private static final int TOP_FRAMES = 15;
+
+    @Mixin BenchOptions bench;
+
+    @Option(
+            names = "--subscribers",
+            split = ",",
+            defaultValue = "100,1000",
+            description = "Subscriber counts (default ${DEFAULT-VALUE}).")
+    List<Integer> subscribers;
+
+    @Option(
+            names = "--step",
+            description = "Publishing time per ramp step (default 5s; --quick: 2s).")
+    Duration step;
+
+    @Option(
+            names = "--p99-limit",
+            defaultValue = "PT0.1S",
+            description = "Latency bound of a passing step (default 100 ms).")
+    Duration p99Limit;
+
+    @Option(
+            names = "--max-steps",
+            defaultValue = "12",
+            description = "Most measured steps per ramp (default ${DEFAULT-VALUE}).")
+    int maxSteps;
+
+    @Option(
+            names = "--node-peer",
+            defaultValue = "bench/node-peer",
+            description = "Folder of the Node peer (server.js, package.json).")
+    Path nodePeer;
+
+    @Override
+    public BenchOptions options() {
+        return bench;
+    }
+
+    @Override
+    public void run(BenchReport report) throws Exception {
+        Duration stepTime = step != null ? step : Duration.ofSeconds(bench.quick() ? 2 : 5);
+        RateRamp ramp = new RateRamp(new RateRamp.Settings(stepTime, p99Limit, maxSteps));
+        Path dir = bench.freshDir("fanout");
+        DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
+        List<AbResult> results = new ArrayList<>();
+        List<RateRamp.Result> ramps = new ArrayList<>();
+        List<FanoutReport.Profile> profiles = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+                PushTarget push =
+                        PushTarget.start(
+                                dir, kafka.bootstrapServers(), keys.jwksFile(), keys.issuer());
+                NodeTarget node = NodeTarget.start(nodePeer, dir.resolve("node-peer.log"))) {
+            for (int n : subscribers) {
+                Map<String, Double> best = new HashMap<>();
+                results.add(
+                        AbRunner.interleave(
+                                "deliveries/s at p99 <= "
+                                        + p99Limit.toMillis()
+                                        + " ms, "
+                                        + n
+                                        + " subscribers",
+                                bench.rounds(),
+                                node.name(),
+                                round -> measure(ramp, node, n, best, ramps),
+                                push.name(),
+                                round -> measure(ramp, push, n, best, ramps)));
+                profiles.add(profile(ramp, push, n, best.get(push.name()), dir));
+            }
+            FanoutReport.write(
+                    report, stepTime, p99Limit, NodeTarget.version(), results, ramps, profiles);
+        }
+    }
+
+    private static double measure(
+            RateRamp ramp,
+            FanoutTarget target,
+            int n,
+            Map<String, Double> best,
+            List<RateRamp.Result> ramps)
+            throws Exception {
+        double start =
+                Math.max(
+                        START_DELIVERIES_PER_SECOND / n,
+                        best.getOrDefault(target.name(), 0.0) / 4 / n);
+        RateRamp.Result result = ramp.run(target, n, start);
+        ramps.add(result);
+        best.merge(target.name(), result.bestDeliveriesPerSecond(), Math::max);
+        return result.bestDeliveriesPerSecond();
+    }
+
+    /**
+     * A short extra ramp with JFR on in the push gateway's JVM, starting just below its best: the
+     * frames where the gateway spends its CPU at the knee.
+     */
+    private static FanoutReport.Profile profile(
+            RateRamp ramp, PushTarget push, int n, Double best, Path dir) throws Exception {
+        double start = Math.max(START_DELIVERIES_PER_SECOND, best == null ? 0 : best * 0.7) / n;
+        Path jfr = dir.resolve("push-gateway-" + n + ".jfr");
+        push.jvm().jcmd("JFR.start", "name=bench-fanout", "settings=profile");
+        new RateRamp(new RateRamp.Settings(Duration.ofSeconds(5), ramp.settings().p99Limit(), 3))
+                .run(push, n, start);
+        push.jvm().jcmd("JFR.dump", "name=bench-fanout", "filename=" + jfr.toAbsolutePath());
+        push.jvm().jcmd("JFR.stop", "name=bench-fanout");
+        return new FanoutReport.Profile(
+                n,
+                jfr,
+                FlightRecording.topFrames(jfr, TOP_FRAMES),
+                FlightRecording.onStack(jfr, TOP_FRAMES, "io.sonde."));
+    }
+}

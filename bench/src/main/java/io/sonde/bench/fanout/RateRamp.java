@@ -1,0 +1,196 @@
+package io.sonde.bench.fanout;
+
+import io.sonde.bench.BenchException;
+import io.sonde.bench.LatencyRecorder;
+import io.sonde.bench.OpenLoop;
+import io.sonde.bench.Percentiles;
+import io.sonde.bench.connections.ServiceJvm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Finds the highest deliveries/s (messages/s x subscribers) one server sustains with p99 latency
+ * within the limit: fresh subscribers, a warm-up step, then open-loop steps of rising publish rate
+ * (x2 while p99 is under a quarter of the limit, else x1.4) until a step fails, then one step half
+ * way between the last pass and the failure. A step fails when its p99 is over the limit, a message
+ * did not reach every subscriber within the drain time, a subscriber was dropped, or a publish
+ * failed.
+ *
+ * <p>Bounded: at most {@code maxSteps} steps of {@code stepDuration} plus the drain time each.
+ */
+final class RateRamp {
+    private static final Logger LOG = Logger.getLogger(RateRamp.class.getName());
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    private static final double FAST_GROWTH = 2.0;
+    private static final double SLOW_GROWTH = 1.4;
+
+    /**
+     * @param stepDuration how long each step publishes
+     * @param p99Limit the latency bound a step must keep
+     * @param maxSteps most measured steps per ramp
+     */
+    record Settings(Duration stepDuration, Duration p99Limit, int maxSteps) {}
+
+    /**
+     * One step of a ramp.
+     *
+     * @param rate intended publish rate, messages/s
+     * @param subscribers subscribers open at the start of the step
+     * @param sent messages published
+     * @param delivered messages received, all subscribers together
+     * @param deliveriesPerSecond delivered / step time
+     * @param latency percentiles of this step (us)
+     * @param serverCpu server CPU time / step time (1.0 = one core)
+     * @param clientCpu bench JVM CPU time / step time
+     * @param failure why the step failed; empty when it passed
+     */
+    record Step(
+            double rate,
+            int subscribers,
+            long sent,
+            long delivered,
+            double deliveriesPerSecond,
+            Percentiles latency,
+            double serverCpu,
+            double clientCpu,
+            Optional<String> failure,
+            LatencyRecorder recorder) {
+        boolean passed() {
+            return failure.isEmpty();
+        }
+    }
+
+    /** A ramp's steps and its best passing step. */
+    record Result(String target, int subscribers, List<Step> steps, Optional<Step> best) {
+        double bestDeliveriesPerSecond() {
+            return best.map(Step::deliveriesPerSecond).orElse(0.0);
+        }
+    }
+
+    private final Settings settings;
+    private long seq;
+
+    RateRamp(Settings settings) {
+        this.settings = settings;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Result run(FanoutTarget target, int subscribers, double startRate) throws Exception {
+        Deliveries sink = new Deliveries();
+        try (Subscribers subs = target.subscribe(subscribers, sink);
+                Publisher publisher = target.publisher()) {
+            awaitReady(subs, subscribers);
+            step(target, subs, publisher, sink, startRate, Duration.ofSeconds(2)); // warm-up
+            List<Step> steps = new ArrayList<>();
+            Optional<Step> best = Optional.empty();
+            double rate = startRate;
+            boolean bisected = false;
+            while (steps.size() < settings.maxSteps()) {
+                Step s = step(target, subs, publisher, sink, rate, settings.stepDuration());
+                steps.add(s);
+                LOG.info(() -> describe(target, s));
+                if (s.passed()) {
+                    best = Optional.of(s);
+                    if (bisected) {
+                        break;
+                    }
+                    boolean easy = s.latency().p99() * 4 < settings.p99Limit().toNanos() / 1000;
+                    rate *= easy ? FAST_GROWTH : SLOW_GROWTH;
+                } else if (best.isPresent() && !bisected) {
+                    bisected = true;
+                    rate = (best.get().rate() + rate) / 2;
+                } else {
+                    break;
+                }
+            }
+            return new Result(target.name(), subscribers, steps, best);
+        }
+    }
+
+    private Step step(
+            FanoutTarget target,
+            Subscribers subs,
+            Publisher publisher,
+            Deliveries sink,
+            double rate,
+            Duration duration)
+            throws Exception {
+        Deliveries.Step current = sink.nextStep();
+        int open = subs.ready();
+        int endedBefore = subs.ended();
+        long failedBefore = publisher.failed();
+        long serverCpu = target.serverCpuNanos();
+        long clientCpu = selfCpuNanos();
+        long start = System.nanoTime();
+        OpenLoop.Stats stats =
+                OpenLoop.run(
+                        rate,
+                        duration,
+                        (long) (rate * duration.toSeconds() * 2) + 10,
+                        (i, due) -> publisher.publish(seq++, due));
+        long expected = stats.sent() * open;
+        long drainUntil = System.nanoTime() + settings.p99Limit().toNanos() * 10;
+        while (current.count() < expected && System.nanoTime() < drainUntil) {
+            ServiceJvm.pause(Duration.ofMillis(20));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double sendSeconds = stats.elapsed().toNanos() / 1e9;
+        Percentiles p = current.latency().percentiles();
+        Optional<String> failure = Optional.empty();
+        if (p.p99() > settings.p99Limit().toNanos() / 1000) {
+            failure = Optional.of("p99 " + p.p99() / 1000 + " ms");
+        } else if (current.count() < expected) {
+            failure = Optional.of((expected - current.count()) + " deliveries missing");
+        } else if (subs.ended() > endedBefore) {
+            failure = Optional.of((subs.ended() - endedBefore) + " subscribers dropped");
+        } else if (publisher.failed() > failedBefore) {
+            failure = Optional.of((publisher.failed() - failedBefore) + " publishes failed");
+        }
+        return new Step(
+                rate,
+                open,
+                stats.sent(),
+                current.count(),
+                current.count() / sendSeconds,
+                p,
+                (target.serverCpuNanos() - serverCpu) / 1e9 / seconds,
+                (selfCpuNanos() - clientCpu) / 1e9 / seconds,
+                failure,
+                current.latency());
+    }
+
+    private static void awaitReady(Subscribers subs, int count) {
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (subs.ready() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new BenchException(
+                        "only " + subs.ready() + " of " + count + " subscribers connected");
+            }
+            ServiceJvm.pause(Duration.ofMillis(50));
+        }
+    }
+
+    private static long selfCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    private static String describe(FanoutTarget target, Step s) {
+        return String.format(
+                "%s x%d: %.0f msg/s -> %.0f deliveries/s, p99 %.1f ms, server CPU %.0f%%,"
+                        + " bench CPU %.0f%% %s",
+                target.name(),
+                s.subscribers(),
+                s.rate(),
+                s.deliveriesPerSecond(),
+                s.latency().p99() / 1000.0,
+                100 * s.serverCpu(),
+                100 * s.clientCpu(),
+                s.failure().map(f -> "FAIL: " + f).orElse("ok"));
+    }
+}

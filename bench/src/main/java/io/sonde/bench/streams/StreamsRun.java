@@ -1,0 +1,82 @@
+package io.sonde.bench.streams;
+
+import io.sonde.bench.BenchException;
+import io.sonde.bench.BenchStack;
+import io.sonde.stream.StreamProcessor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One timed run of the stream processor over a pre-filled telemetry topic: a new application id (so
+ * a new group reading from the earliest offset and empty state), timed until its committed offsets
+ * on the telemetry topic reach the end. With exactly_once_v2 an input offset is committed
+ * atomically with the outputs of processing it, so "committed" means "processed".
+ *
+ * @param startNanos when start() was called
+ * @param runningNanos when Streams first reported RUNNING (group formed, tasks assigned)
+ * @param doneNanos when the committed offsets first covered every record
+ */
+record StreamsRun(long records, long startNanos, long runningNanos, long doneNanos) {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    /** Readings per second from RUNNING to done: start-up and group join excluded. */
+    double processingRate() {
+        return records / ((doneNanos - runningNanos) / 1e9);
+    }
+
+    /** Readings per second from start() to done. */
+    double totalRate() {
+        return records / ((doneNanos - startNanos) / 1e9);
+    }
+
+    static StreamsRun time(BenchStack stack, String applicationId, long records, Duration timeout) {
+        String topic = stack.kafka().topics().telemetry().name();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long running = 0;
+        try (Admin admin = Admin.create(stack.kafka().adminProperties("sonde-bench-streams"));
+                StreamProcessor processor = stack.startStreamProcessor(applicationId)) {
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                if (running == 0 && processor.state() == KafkaStreams.State.RUNNING) {
+                    running = now;
+                }
+                if (processor.state() == KafkaStreams.State.ERROR) {
+                    throw new BenchException("stream processor failed (state ERROR)");
+                }
+                if (committed(admin, applicationId, topic) >= records) {
+                    return new StreamsRun(records, start, running == 0 ? start : running, now);
+                }
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+        }
+        throw new BenchException(
+                "stream processor did not process " + records + " readings in " + timeout);
+    }
+
+    private static long committed(Admin admin, String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BenchException("cannot read offsets of group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted reading offsets", e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.sonde.bench.streams;
+
+import io.sonde.bench.AbResult;
+import io.sonde.bench.AbRunner;
+import io.sonde.bench.BenchOptions;
+import io.sonde.bench.BenchReport;
+import io.sonde.bench.BenchStack;
+import io.sonde.bench.KafkaTools;
+import io.sonde.bench.Scenario;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 3, scenario 5: readings/s processed by the stream processor (a fresh application id over a
+ * pre-filled telemetry topic) vs Kafka's ConsumerPerformance reading the same topic, interleaved.
+ */
+@Command(
+        name = "streams",
+        mixinStandardHelpOptions = true,
+        description = "Stream processor readings/s vs ConsumerPerformance on the same topic.")
+public final class StreamsScenario implements Scenario {
+    private static final double GOAL_RATIO = 0.5;
+
+    @Mixin BenchOptions bench;
+
+    @Option(names = "--records", defaultValue = "600000", description = "Readings pre-filled.")
+    long records;
+
+    @Option(
+            names = "--devices",
+            defaultValue = "1000",
+            description = "Devices the readings belong to.")
+    int devices;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics.")
+    int partitions;
+
+    @Option(names = "--timeout", defaultValue = "10m", description = "Longest one run may take.")
+    Duration timeout;
+
+    @Override
+    public BenchOptions options() {
+        return bench;
+    }
+
+    @Override
+    public void run(BenchReport report) throws Exception {
+        if (bench.quick()) {
+            records = Math.min(records, 100_000);
+        }
+        try (BenchStack stack = BenchStack.start(bench.freshDir("streams"), partitions)) {
+            String topic = stack.kafka().topics().telemetry().name();
+            long written = Prefill.write(stack, records, devices);
+            List<KafkaTools.ConsumerResult> baselines = new ArrayList<>();
+            List<StreamsRun> runs = new ArrayList<>();
+            AbResult result =
+                    AbRunner.interleave(
+                            "readings/s after start-up",
+                            bench.rounds(),
+                            "ConsumerPerformance",
+                            round -> {
+                                KafkaTools.ConsumerResult r =
+                                        KafkaTools.consumerPerformance(
+                                                stack.bootstrapServers(),
+                                                topic,
+                                                written,
+                                                "bench-consumer-perf-" + round,
+                                                timeout);
+                                baselines.add(r);
+                                return r.fetchRecordsPerSecond();
+                            },
+                            "stream-processor",
+                            round -> {
+                                StreamsRun r =
+                                        StreamsRun.time(
+                                                stack, "bench-streams-" + round, written, timeout);
+                                runs.add(r);
+                                return r.processingRate();
+                            });
+            write(report, written, result, baselines, runs);
+        }
+    }
+
+    private void write(
+            BenchReport report,
+            long written,
+            AbResult result,
+            List<KafkaTools.ConsumerResult> baselines,
+            List<StreamsRun> runs) {
+        report.section("Goals");
+        report.goal(
+                "Streams >= " + GOAL_RATIO + "x ConsumerPerformance",
+                BenchReport.ratio(result.oursOverBaseline()),
+                result.oursOverBaseline() >= GOAL_RATIO);
+        report.section("Method");
+        report.text(
+                "One embedded broker (RF 1), topic `sonde.telemetry` with "
+                        + partitions
+                        + " partitions pre-filled with "
+                        + written
+                        + " TelemetryRecords of "
+                        + devices
+                        + " devices (one reading per device per second of event time, ending now),"
+                        + " written with the ingest gateway's producer settings. Per round, A:"
+                        + " `org.apache.kafka.tools.ConsumerPerformance --num-records "
+                        + written
+                        + "` in a child JVM with a new group; B: the stream processor (the full"
+                        + " topology: dedup, device state, 10 s and 1 min windows, alert rules;"
+                        + " exactly_once_v2, 1 stream thread, commit interval 100 ms) started in"
+                        + " the bench JVM with a new application id and state directory, timed"
+                        + " until its committed offsets on the telemetry topic cover every record"
+                        + " (polled every 50 ms). Both numbers exclude start-up:"
+                        + " ConsumerPerformance's fetch.nMsg.sec excludes its group join, ours"
+                        + " counts from the Streams RUNNING state.");
+        report.section("Readings/s");
+        report.ab(result);
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < Math.min(baselines.size(), runs.size()); i++) {
+            KafkaTools.ConsumerResult b = baselines.get(i);
+            StreamsRun r = runs.get(i);
+            rows.add(
+                    List.of(
+                            Integer.toString(i + 1),
+                            BenchReport.number(b.recordsPerSecond()),
+                            b.rebalanceMs() + " ms",
+                            BenchReport.number(r.totalRate()),
+                            (r.runningNanos() - r.startNanos()) / 1_000_000 + " ms"));
+        }
+        report.text("Including start-up (whole run):");
+        report.table(
+                List.of(
+                        "round",
+                        "ConsumerPerformance nMsg.sec",
+                        "its group join",
+                        "stream-processor readings/s from start()",
+                        "its start to RUNNING"),
+                rows);
+        report.section("Caveats");
+        report.text(
+                "- The stream processor does real work per reading (a dedup store update, device"
+                    + " state, a repartition by metric and window updates in RocksDB, all in Kafka"
+                    + " transactions); ConsumerPerformance only fetches and counts. The ratio is"
+                    + " the cost of that work against the floor set by fetching alone.\n"
+                    + "- \"Processed\" is the telemetry input committed; the window sub-topology"
+                    + " behind the repartition topic may finish a commit interval or so later.\n"
+                    + "- The broker and the stream processor share the bench JVM and 2 cores;"
+                    + " ConsumerPerformance runs in its own JVM.");
+    }
+}
