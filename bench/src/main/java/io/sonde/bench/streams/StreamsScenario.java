@@ -109,7 +109,7 @@ public final class StreamsScenario implements Scenario {
                         + " `org.apache.kafka.tools.ConsumerPerformance --num-records "
                         + written
                         + "` in a child JVM with a new group; B: the stream processor (the full"
-                        + " topology: dedup, device state, 10 s and 1 min windows, alert rules;"
+                        + " topology: dedup, device state, 10 s and 1 min windows;"
                         + " exactly_once_v2, 1 stream thread, commit interval 100 ms) started in"
                         + " the bench JVM with a new application id and state directory, timed"
                         + " until its committed offsets on the telemetry topic cover every record"
