@@ -1,10 +1,12 @@
 package io.sonde.ingest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.sonde.proto.v1.Ack;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.Error;
+import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.Uplink;
 
 /**
@@ -36,16 +38,24 @@ final class Downlinks {
                 .build();
     }
 
-    static String toJson(Downlink downlink) {
+    /** A Downlink, or an Ack alone (the HTTP answer), in the proto3 JSON mapping. */
+    static String toJson(MessageOrBuilder message) {
         try {
-            return PRINTER.print(downlink);
+            return PRINTER.print(message);
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a Downlink always prints as JSON", e);
+            throw new IllegalStateException("a protocol message always prints as JSON", e);
         }
     }
 
     static Uplink parseJson(String text) throws InvalidProtocolBufferException {
         Uplink.Builder builder = Uplink.newBuilder();
+        PARSER.merge(text, builder);
+        return builder.build();
+    }
+
+    /** The HTTP body {@code TelemetryBatch} in the proto3 JSON mapping. */
+    static TelemetryBatch parseBatchJson(String text) throws InvalidProtocolBufferException {
+        TelemetryBatch.Builder builder = TelemetryBatch.newBuilder();
         PARSER.merge(text, builder);
         return builder.build();
     }

@@ -14,6 +14,7 @@ import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TokenRefresh;
 import io.sonde.proto.v1.Uplink;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -90,9 +91,9 @@ final class IngestEndpoint implements WsListener {
         if (!accept(text.length())) {
             return;
         }
-        fragments.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        fragments.writeBytes(text.getBytes(StandardCharsets.UTF_8));
         if (last) {
-            String message = fragments.toString(java.nio.charset.StandardCharsets.UTF_8);
+            String message = fragments.toString(StandardCharsets.UTF_8);
             int size = fragments.size();
             fragments.reset();
             try {

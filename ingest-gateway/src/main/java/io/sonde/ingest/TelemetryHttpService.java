@@ -3,7 +3,6 @@ package io.sonde.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -14,10 +13,12 @@ import io.sonde.platform.security.BearerTokens;
 import io.sonde.platform.security.InvalidTokenException;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.platform.security.VerifiedToken;
+import io.sonde.proto.v1.Ack;
 import io.sonde.proto.v1.ErrorCode;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -111,9 +112,9 @@ final class TelemetryHttpService implements HttpService {
             return;
         }
         long lastSeq = batch.getReadings(batch.getReadingsCount() - 1).getSeq();
-        var ack = Downlinks.ack(lastSeq).getAck();
+        Ack ack = Downlinks.ack(lastSeq).getAck();
         if (json) {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json").send(print(ack));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json").send(Downlinks.toJson(ack));
         } else {
             res.header(HeaderNames.CONTENT_TYPE, PROTOBUF).send(ack.toByteArray());
         }
@@ -133,26 +134,12 @@ final class TelemetryHttpService implements HttpService {
     private static Optional<TelemetryBatch> parse(byte[] body, boolean json) {
         try {
             if (json) {
-                TelemetryBatch.Builder b = TelemetryBatch.newBuilder();
-                JsonFormat.parser()
-                        .ignoringUnknownFields()
-                        .merge(new String(body, java.nio.charset.StandardCharsets.UTF_8), b);
-                return Optional.of(b.build());
+                return Optional.of(
+                        Downlinks.parseBatchJson(new String(body, StandardCharsets.UTF_8)));
             }
             return Optional.of(TelemetryBatch.parseFrom(body));
         } catch (InvalidProtocolBufferException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String print(com.google.protobuf.MessageOrBuilder message) {
-        try {
-            return JsonFormat.printer()
-                    .omittingInsignificantWhitespace()
-                    .alwaysPrintFieldsWithNoPresence()
-                    .print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
         }
     }
 
