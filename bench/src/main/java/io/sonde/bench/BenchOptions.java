@@ -1,7 +1,7 @@
 package io.sonde.bench;
 
-import io.sonde.cli.DemoOptions;
-import io.sonde.cli.DemoStack;
+import io.sonde.stack.LocalStack;
+import io.sonde.stack.StackConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,10 +82,10 @@ public final class BenchOptions {
     }
 
     /**
-     * Starts an embedded broker and the three services on free ports in a fresh {@code
-     * <work-dir>/name}, with no simulator; topics get {@code partitions} partitions.
+     * Starts an embedded broker in a fresh {@code <work-dir>/name}, with no service yet; topics get
+     * {@code partitions} partitions and services free ports on loopback.
      */
-    public DemoStack startStack(String name, int partitions) {
-        return DemoStack.start(new DemoOptions(freshDir(name), 0, 0, 0, 0, partitions, 0, 0));
+    public LocalStack startStack(String name, int partitions) {
+        return LocalStack.start(StackConfig.builder(freshDir(name)).partitions(partitions).build());
     }
 }

@@ -1,10 +1,15 @@
 package io.sonde.cli;
 
+import io.sonde.platform.service.ReadinessWait;
+import io.sonde.platform.service.ServiceStartException;
+import io.sonde.stack.LocalStack;
+import io.sonde.stack.StackConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -52,12 +57,16 @@ final class DemoCommand implements Callable<Integer> {
             wipe(data);
         }
         System.out.println(
-                "[sonde] starting Kafka, stream-processor, ingest-gateway, push-gateway and "
-                        + devices
-                        + " devices...");
-        DemoStack stack =
-                DemoStack.start(
-                        new DemoOptions(data, kafkaPort, 8081, 8082, 8080, 3, devices, rate));
+                "[sonde] starting Kafka, stream-processor, ingest-gateway and push-gateway...");
+        LocalStack stack;
+        try {
+            stack =
+                    LocalStack.start(
+                            StackConfig.builder(data).documentedPorts().partitions(3).build());
+        } catch (RuntimeException e) {
+            System.err.println("[sonde] Kafka did not start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -69,15 +78,25 @@ final class DemoCommand implements Callable<Integer> {
                                     stopped.countDown();
                                 },
                                 "sonde-demo-stop"));
+        try {
+            stack.startServices();
+        } catch (ServiceStartException e) {
+            System.err.println("[sonde] " + e.getMessage());
+            return 1;
+        }
+        // The banner promises a working platform: wait until every service says it is ready.
+        ReadinessWait.await(stack.services(), ReadinessWait.REPORT_EVERY, System.out);
+        if (devices > 0) {
+            stack.startSimulator(devices, rate);
+        }
         printBanner(stack);
         stopped.await();
         return 0;
     }
 
-    private void printBanner(DemoStack stack) {
-        String viewer =
-                stack.issuer().viewer("demo-viewer", java.util.List.of("*"), true, VIEWER_TTL);
-        int push = stack.pushPort();
+    private void printBanner(LocalStack stack) {
+        String viewer = stack.issuer().viewer("demo-viewer", List.of("*"), true, VIEWER_TTL);
+        int push = stack.push().port();
         System.out.println();
         System.out.println("Sonde is running.");
         System.out.println("  Dashboard   " + stack.dashboardUri(VIEWER_TTL));
@@ -85,14 +104,17 @@ final class DemoCommand implements Callable<Integer> {
                 "  Ingest      "
                         + stack.ingestUri()
                         + "   (HTTP: POST http://localhost:"
-                        + stack.ingestPort()
+                        + stack.ingest().port()
                         + "/v1/telemetry)");
         System.out.println("  Events      http://localhost:" + push + "/v1/events?channel=devices");
         System.out.println(
                 "  Health      http://localhost:"
-                        + stack.streamPort()
-                        + "/observe/health (each service has /observe/health and"
-                        + " /observe/metrics)");
+                        + stack.ingest().port()
+                        + ", :"
+                        + stack.stream().port()
+                        + ", :"
+                        + push
+                        + " /observe/health (and /observe/metrics)");
         System.out.println(
                 "  Kafka       "
                         + stack.bootstrapServers()

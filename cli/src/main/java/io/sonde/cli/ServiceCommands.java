@@ -6,17 +6,19 @@ import io.sonde.stream.StreamProcessorMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code sonde ingest-gateway|stream-processor|push-gateway [--config FILE]}: one service against
- * an external Kafka ({@code KAFKA_BOOTSTRAP_SERVERS}), as deployed at scale.
+ * an external Kafka ({@code KAFKA_BOOTSTRAP_SERVERS}), as deployed at scale. Each prints a line
+ * once ready; the process then runs until SIGTERM or Ctrl-C.
  */
 final class ServiceCommands {
     private ServiceCommands() {}
 
-    abstract static class ServiceCommand implements Runnable {
+    abstract static class ServiceCommand implements Callable<Integer> {
         @Option(
                 names = "--config",
                 paramLabel = "FILE",
@@ -39,8 +41,8 @@ final class ServiceCommands {
             description = "Run the ingest gateway (port 8081).")
     static final class IngestGatewayCommand extends ServiceCommand {
         @Override
-        public void run() {
-            IngestGatewayMain.main(args());
+        public Integer call() {
+            return IngestGatewayMain.run(args());
         }
     }
 
@@ -50,8 +52,8 @@ final class ServiceCommands {
             description = "Run the stream processor (port 8082).")
     static final class StreamProcessorCommand extends ServiceCommand {
         @Override
-        public void run() {
-            StreamProcessorMain.main(args());
+        public Integer call() {
+            return StreamProcessorMain.run(args());
         }
     }
 
@@ -61,8 +63,8 @@ final class ServiceCommands {
             description = "Run the push gateway and dashboard (port 8080).")
     static final class PushGatewayCommand extends ServiceCommand {
         @Override
-        public void run() {
-            PushGatewayMain.main(args());
+        public Integer call() {
+            return PushGatewayMain.run(args());
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.sonde.cli;
 
-import io.sonde.platform.security.DevKeys;
-import io.sonde.platform.security.TokenIssuer;
+import io.sonde.client.device.WireFormat;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
 import io.sonde.simulator.SimulationReport;
 import io.sonde.simulator.Simulator;
-import io.sonde.simulator.SimulatorOptions;
-import io.sonde.simulator.WireFormat;
+import io.sonde.simulator.SimulatorConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,8 +70,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TokenIssuer issuer = DevKeys.loadOrCreate(keys).issuer();
-        SimulatorOptions options =
-                SimulatorOptions.builder(url, id -> issuer.device(id, DEVICE_TOKEN_TTL))
+        SimulatorConfig options =
+                SimulatorConfig.builder(url, id -> issuer.device(id, DEVICE_TOKEN_TTL))
                         .devices(devices)
                         .rate(rate)
                         .duration(duration == null ? Duration.ZERO : duration)

@@ -4,7 +4,10 @@ import io.sonde.platform.observability.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sonde} command (SPEC §2). The {@code ./sonde} script picks a JDK and builds first. */
+/**
+ * The {@code sonde} command (docs/operations.md). The {@code ./sonde} script picks a JDK and builds
+ * first.
+ */
 @Command(
         name = "sonde",
         mixinStandardHelpOptions = true,

@@ -1,7 +1,7 @@
 package io.sonde.cli;
 
-import io.sonde.platform.security.DevKeys;
-import io.sonde.platform.security.TokenIssuer;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

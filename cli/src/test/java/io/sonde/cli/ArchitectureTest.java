@@ -1,16 +1,34 @@
 package io.sonde.cli;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The package rules of DESIGN §2-3, checked on every build instead of in review. */
+/**
+ * The package rules of the project (docs/architecture.md), checked on every build instead of in
+ * review: one place for all of them. The benchmark module is on this test's classpath so that its
+ * rules are checked too.
+ */
 class ArchitectureTest {
+    private static final String[] SERVICES = {
+        "io.sonde.ingest..", "io.sonde.stream..", "io.sonde.push..", "io.sonde.simulator.."
+    };
+    private static final String[] TOOLING = {
+        "io.sonde.devtools..",
+        "io.sonde.stack..",
+        "io.sonde.cli..",
+        "io.sonde.bench..",
+        "io.sonde.testing.."
+    };
+
     private static JavaClasses sonde;
 
     @BeforeAll
@@ -37,13 +55,30 @@ class ArchitectureTest {
     }
 
     @Test
-    void theHubKnowsNeitherHelidonNorKafka() {
+    void theHubKnowsNeitherKafkaNorHttpNorItsUsers() {
         noClasses()
                 .that()
                 .resideInAPackage("io.sonde.push.hub..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.helidon..", "org.apache.kafka..")
+                .resideInAnyPackage(
+                        "io.helidon..",
+                        "org.apache.kafka..",
+                        "io.sonde.push.session..",
+                        "io.sonde.push.transport..",
+                        "io.sonde.push.kafka..")
+                .check(sonde);
+    }
+
+    @Test
+    void sessionsKnowNeitherKafkaNorHttp() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.push.session..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.helidon..", "org.apache.kafka..", "io.sonde.push.transport..")
                 .check(sonde);
     }
 
@@ -65,33 +100,67 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheKafkaPackageOfThePushGatewayTalksToKafka() {
+    void kafkaStaysInTheKafkaPackageOfThePushGateway() {
         noClasses()
                 .that()
-                .resideInAnyPackage(
-                        "io.sonde.push.hub..",
-                        "io.sonde.push.session..",
-                        "io.sonde.push.transport..")
+                .resideInAPackage("io.sonde.push..")
+                .and()
+                .resideOutsideOfPackages("io.sonde.push.kafka..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.apache.kafka.clients..")
+                .resideInAPackage("org.apache.kafka..")
                 .check(sonde);
     }
 
     @Test
     void servicesDoNotReachIntoEachOther() {
-        String[] services = {
-            "io.sonde.ingest..", "io.sonde.stream..", "io.sonde.push..", "io.sonde.simulator.."
-        };
-        for (String service : services) {
+        for (String service : SERVICES) {
             noClasses()
                     .that()
                     .resideInAPackage(service)
                     .should()
                     .dependOnClassesThat()
-                    .resideInAnyPackage(others(services, service))
+                    .resideInAnyPackage(others(SERVICES, service))
                     .check(sonde);
         }
+    }
+
+    @Test
+    void servicesShipNoDevelopmentTooling() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(SERVICES)
+                .or()
+                .resideInAnyPackage("io.sonde.platform..", "io.sonde.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(TOOLING)
+                .because("dev keys, the local stack and test support are not part of a service")
+                .check(sonde);
+    }
+
+    @Test
+    void aServicesPartsNeverCallBackIntoItsMain() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(SERVICES)
+                .and()
+                .haveSimpleNameNotEndingWith("Main")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Main")
+                .because("the *Main class assembles the parts; the parts do not know it")
+                .check(sonde);
+    }
+
+    @Test
+    void packagesOfTheProductHaveNoCycles() {
+        // The benchmark scenarios and their runner refer to each other by design; the product
+        // packages may not.
+        slices().matching("io.sonde.(**)")
+                .should()
+                .beFreeOfCycles()
+                .check(sonde.that(resideOutsideOfPackage("io.sonde.bench..")));
     }
 
     @Test
@@ -99,7 +168,11 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "io.sonde.platform..", "io.sonde.proto..", "io.sonde.kafka.embedded..")
+                        "io.sonde.platform..",
+                        "io.sonde.proto..",
+                        "io.sonde.kafka.embedded..",
+                        "io.sonde.client..",
+                        "io.sonde.devtools..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -107,7 +180,32 @@ class ArchitectureTest {
                         "io.sonde.stream..",
                         "io.sonde.push..",
                         "io.sonde.simulator..",
+                        "io.sonde.stack..",
                         "io.sonde.cli..")
+                .check(sonde);
+    }
+
+    @Test
+    void theClientsUseOnlyTheJdkAndTheSchema() {
+        classes()
+                .that()
+                .resideInAPackage("io.sonde.client..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.sonde.client..", "io.sonde.proto..", "com.google.protobuf..", "java..")
+                .because("they speak the public protocols as any outside program would")
+                .check(sonde);
+    }
+
+    @Test
+    void theBenchmarksDoNotDependOnTheCommandLine() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.bench..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.sonde.cli..")
                 .check(sonde);
     }
 
@@ -123,6 +221,6 @@ class ArchitectureTest {
     }
 
     private static String[] others(String[] all, String self) {
-        return java.util.Arrays.stream(all).filter(s -> !s.equals(self)).toArray(String[]::new);
+        return Arrays.stream(all).filter(s -> !s.equals(self)).toArray(String[]::new);
     }
 }

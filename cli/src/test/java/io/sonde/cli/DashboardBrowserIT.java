@@ -3,7 +3,9 @@ package io.sonde.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
+import io.sonde.stack.LocalStack;
+import io.sonde.stack.StackConfig;
 import io.sonde.testing.SharedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +35,7 @@ class DashboardBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
-    void showsTheFleetLiveAndADevicesChart(KafkaSettings kafka, @TempDir Path dir)
-            throws Exception {
+    void showsTheFleetLiveAndADevicesChart(KafkaConfig kafka, @TempDir Path dir) throws Exception {
         boolean browser = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!browser) {
             System.out.println(
@@ -42,9 +43,10 @@ class DashboardBrowserIT {
                             + " chromium-driver");
         }
         Assumptions.assumeTrue(browser, "no /usr/bin/chromium or /usr/bin/chromedriver");
-        DemoOptions options = new DemoOptions(dir, 0, 0, 0, 0, 3, 3, 2);
-        try (DemoStack stack =
-                DemoStack.startOn(options, kafka.bootstrapServers(), kafka.topicPrefix())) {
+        StackConfig config = StackConfig.onCluster(dir, kafka);
+        try (LocalStack stack = LocalStack.start(config)) {
+            stack.startServices();
+            stack.startSimulator(3, 2);
             WebDriver driver = chromium(dir.resolve("chromium-profile"));
             try {
                 driver.get(stack.dashboardUri(Duration.ofMinutes(10)).toString());

@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.client.push.SseClient;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.Uplink;
-import io.sonde.testing.DeviceClient;
+import io.sonde.stack.LocalStack;
+import io.sonde.stack.StackConfig;
 import io.sonde.testing.SharedKafka;
-import io.sonde.testing.SseClient;
+import io.sonde.testing.SseRecording;
+import io.sonde.testing.TestDevice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,11 +34,11 @@ class PipelineIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
-    void readingsTravelFromADeviceToADashboard(KafkaSettings kafka, @TempDir Path dir)
+    void readingsTravelFromADeviceToADashboard(KafkaConfig kafka, @TempDir Path dir)
             throws Exception {
-        DemoOptions options = new DemoOptions(dir, 0, 0, 0, 0, 3, 0, 0);
-        try (DemoStack stack =
-                DemoStack.startOn(options, kafka.bootstrapServers(), kafka.topicPrefix())) {
+        StackConfig config = StackConfig.onCluster(dir, kafka);
+        try (LocalStack stack = LocalStack.start(config)) {
+            stack.startServices();
             String viewer =
                     stack.issuer()
                             .viewer(
@@ -44,19 +46,17 @@ class PipelineIT {
                                     List.of("telemetry:*", "aggregates:*", "devices"),
                                     false,
                                     Duration.ofMinutes(10));
-            try (SseClient sse =
-                            SseClient.open(
-                                    stack.pushPort(),
+            try (SseRecording sse =
+                            SseRecording.open(
+                                    stack.push().port(),
                                     viewer,
                                     "telemetry:dev-e2e",
                                     "aggregates:dev-e2e",
                                     "devices");
-                    DeviceClient device =
-                            DeviceClient.connect(
-                                    stack.ingestPort(),
-                                    Optional.of(
-                                            stack.issuer()
-                                                    .device("dev-e2e", Duration.ofMinutes(10))))) {
+                    TestDevice device =
+                            TestDevice.connect(
+                                    stack.ingest().port(),
+                                    stack.issuer().device("dev-e2e", Duration.ofMinutes(10)))) {
                 assertThat(sse.status()).isEqualTo(200);
                 long now = System.currentTimeMillis();
                 device.send(batch(now, 1, 21.0, 2, 23.0, 3, 22.0));
@@ -71,7 +71,7 @@ class PipelineIT {
                                                     && json(ev).get("seq").asLong() == s,
                                     WAIT);
                     assertThat(json(e).get("deviceId").asText()).isEqualTo("dev-e2e");
-                    assertThat(e.id()).isNotBlank();
+                    assertThat(e.id()).hasValueSatisfying(id -> assertThat(id).isNotBlank());
                 }
                 JsonNode aggregate =
                         json(
@@ -103,9 +103,7 @@ class PipelineIT {
                                         WAIT));
                 assertThat(state.get("online").asBoolean()).isTrue();
             }
-            assertThat(
-                            DeviceClient.connect(stack.ingestPort(), Optional.of("not-a-token"))
-                                    .awaitClose())
+            assertThat(TestDevice.connect(stack.ingest().port(), "not-a-token").awaitClose())
                     .isEqualTo(1008);
         }
     }

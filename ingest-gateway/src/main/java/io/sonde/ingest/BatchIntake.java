@@ -1,30 +1,34 @@
 package io.sonde.ingest;
 
 import io.sonde.proto.v1.TelemetryBatch;
+import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.RetriableException;
 
 /** What WebSocket and HTTP ingest share: validate, rate-limit, then write a batch. Thread-safe. */
 final class BatchIntake {
-    private static final Logger LOG = Logger.getLogger(BatchIntake.class.getName());
+    private static final System.Logger LOG = System.getLogger(BatchIntake.class.getName());
     private static final long KAFKA_RETRY_AFTER_MS = 1_000;
 
     private final BatchValidator validator;
     private final RateLimiter rateLimiter;
-    private final TelemetryPublisher publisher;
+    private final TelemetryWriter writer;
     private final IngestMetrics metrics;
+    private final long evictEveryNanos;
+    private final AtomicLong nextEviction;
     private volatile boolean shuttingDown;
 
-    BatchIntake(IngestConfig config, TelemetryPublisher publisher, IngestMetrics metrics) {
+    BatchIntake(IngestConfig config, TelemetryWriter writer, IngestMetrics metrics) {
         this.validator = new BatchValidator(config);
         this.rateLimiter = new RateLimiter(config);
-        this.publisher = publisher;
+        this.writer = writer;
         this.metrics = metrics;
+        this.evictEveryNanos = config.idleTimeout().toNanos();
+        this.nextEviction = new AtomicLong(System.nanoTime() + evictEveryNanos);
     }
 
     /**
@@ -38,6 +42,7 @@ final class BatchIntake {
             return Optional.of(
                     Rejection.unavailable("gateway is shutting down", KAFKA_RETRY_AFTER_MS));
         }
+        evictIdleBuckets();
         Optional<String> problem = validator.firstProblem(batch, nowNanos);
         if (problem.isPresent()) {
             return Optional.of(Rejection.invalid(problem.get()));
@@ -55,8 +60,7 @@ final class BatchIntake {
     CompletableFuture<Optional<Rejection>> write(
             String deviceId, TelemetryBatch batch, long nowNanos) {
         long start = System.nanoTime();
-        return publisher
-                .publish(deviceId, batch, nowNanos)
+        return writer.write(deviceId, batch, nowNanos)
                 .handle((ok, error) -> {
                     if (error == null) {
                         metrics.accepted(batch.getReadingsCount(), start);
@@ -81,12 +85,27 @@ final class BatchIntake {
         shuttingDown = true;
     }
 
+    /**
+     * Pushes out what the writer holds at once instead of waiting for the producer's linger, so
+     * that owed acks go out before a close.
+     */
+    void flush() {
+        writer.flush();
+    }
+
     boolean isShuttingDown() {
         return shuttingDown;
     }
 
-    void evictIdleBuckets() {
-        rateLimiter.evictIdle(BatchValidator.nowNanos());
+    // Drops the buckets of devices quiet long enough to be full again, at most once per idle
+    // timeout and by whichever caller gets there first, so the map follows the active fleet
+    // without a timer of its own.
+    private void evictIdleBuckets() {
+        long now = System.nanoTime();
+        long due = nextEviction.get();
+        if (now >= due && nextEviction.compareAndSet(due, now + evictEveryNanos)) {
+            rateLimiter.evictIdle(BatchValidator.nowNanos());
+        }
     }
 
     private static Rejection failure(Throwable error) {

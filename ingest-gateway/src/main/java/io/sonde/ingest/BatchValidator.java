@@ -7,12 +7,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Checks a batch against the SPEC §4 limits. A batch is accepted or rejected whole; the rejection
- * names the first bad field, e.g. {@code readings[3].metrics["t emp"]: name must match
- * [A-Za-z0-9_.:-]{1,64}}. Stateless and thread-safe.
+ * Checks a batch against the limits of docs/device-protocol.md. A batch is accepted or rejected
+ * whole; the rejection names the first bad field, e.g. {@code readings[3].metrics["t emp"]: name
+ * must match [A-Za-z0-9_.:-]{1,64}}. Stateless and thread-safe.
  */
 final class BatchValidator {
-    /** The name rule of SPEC §4, as said in error messages. */
+    /** The name rule of docs/device-protocol.md, as said in error messages. */
     private static final String NAME = "[A-Za-z0-9_.:-]{1,64}";
 
     private static final int MAX_NAME_LENGTH = 64;

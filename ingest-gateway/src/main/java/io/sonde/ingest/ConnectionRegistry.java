@@ -27,21 +27,14 @@ final class ConnectionRegistry implements AutoCloseable {
     private final ExecutorService writers;
     private final Duration idleTimeout;
 
-    ConnectionRegistry(IngestConfig config, Runnable periodic) {
+    ConnectionRegistry(IngestConfig config) {
         this.idleTimeout = config.idleTimeout();
         this.writers = Executors.newVirtualThreadPerTaskExecutor();
         this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().daemon().name("sonde-ingest-heartbeat").factory());
         long period = config.pingInterval().toMillis();
-        scheduler.scheduleAtFixedRate(
-                () -> {
-                    sweep();
-                    periodic.run();
-                },
-                period,
-                period,
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     void add(DeviceConnection c) {
@@ -56,16 +49,27 @@ final class ConnectionRegistry implements AutoCloseable {
         return connections.size();
     }
 
+    /** Replies owed over all connections: batches received and not yet answered. */
+    int owed() {
+        return connections.stream().mapToInt(DeviceConnection::owedCount).sum();
+    }
+
     /** Runs {@code task} on a virtual thread: for socket writes that may block. */
     void write(Runnable task) {
         writers.execute(task);
     }
 
-    /** Waits until no connection owes a reply, or {@code grace} has passed. */
-    void awaitOwedReplies(Duration grace) throws InterruptedException {
+    /**
+     * Waits until no connection owes a reply, or {@code grace} has passed, running {@code
+     * eachRound} before every check (the gateway flushes its producer there).
+     */
+    void awaitOwedReplies(Duration grace, Runnable eachRound) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline
-                && connections.stream().anyMatch(c -> c.owedCount() > 0)) {
+        while (true) {
+            eachRound.run();
+            if (owed() == 0 || System.nanoTime() >= deadline) {
+                return;
+            }
             TimeUnit.MILLISECONDS.sleep(20); // polling a shutdown condition, bounded by grace
         }
     }

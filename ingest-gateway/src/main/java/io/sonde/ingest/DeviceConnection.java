@@ -3,12 +3,11 @@ package io.sonde.ingest;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 import io.sonde.proto.v1.Downlink;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One authenticated device WebSocket. Keeps the replies it owes in arrival order: a batch's Ack is
@@ -20,7 +19,7 @@ import java.util.logging.Logger;
  * this object's lock, in order.
  */
 final class DeviceConnection {
-    private static final Logger LOG = Logger.getLogger(DeviceConnection.class.getName());
+    private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
 
     private static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final long NO_HOLE = -1;
@@ -115,7 +114,7 @@ final class DeviceConnection {
             session.ping(BufferData.empty());
             return true;
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "ping failed", e);
+            LOG.log(Level.DEBUG, "ping failed", e);
             closed();
             return false;
         }
@@ -129,7 +128,7 @@ final class DeviceConnection {
             try {
                 session.close(code, closeReason(reason));
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "close failed", e);
+                LOG.log(Level.DEBUG, "close failed", e);
             }
         }
     }
@@ -189,7 +188,7 @@ final class DeviceConnection {
             }
         } catch (RuntimeException e) {
             // The socket broke under us; the reader thread will see the close.
-            LOG.log(Level.FINE, "send to device failed", e);
+            LOG.log(Level.DEBUG, "send to device failed", e);
             open = false;
             owed.clear();
         }

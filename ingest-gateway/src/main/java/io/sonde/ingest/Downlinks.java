@@ -10,8 +10,8 @@ import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.Uplink;
 
 /**
- * Encoding of the device protocol (SPEC §4): protobuf on binary frames, the proto3 JSON mapping on
- * text frames. Stateless and thread-safe.
+ * Encoding of the device protocol (docs/device-protocol.md): protobuf on binary frames, the proto3
+ * JSON mapping on text frames. Stateless and thread-safe.
  */
 final class Downlinks {
     private static final JsonFormat.Printer PRINTER =

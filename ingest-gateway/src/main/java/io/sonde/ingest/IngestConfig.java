@@ -5,8 +5,8 @@ import io.sonde.platform.config.DurationText;
 import java.time.Duration;
 
 /**
- * The {@code sonde.ingest} node: input bounds (SPEC §4 defaults), per-device rate limits and
- * connection housekeeping.
+ * The {@code sonde.ingest} node: input bounds (defaults in docs/device-protocol.md), per-device
+ * rate limits and connection housekeeping.
  *
  * @param maxMessageBytes largest WebSocket message or HTTP body; larger closes with 1009 / 413
  * @param maxReadingsPerBatch readings in one batch

@@ -19,9 +19,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@code /v1/ingest}: one instance per device WebSocket (SPEC §4). Messages of one connection
- * arrive on its own reader thread, one at a time, so the fields below need no lock; replies go
- * through {@link DeviceConnection}, which orders them.
+ * {@code /v1/ingest}: one instance per device WebSocket (docs/device-protocol.md). Messages of one
+ * connection arrive on its own reader thread, one at a time, so the fields below need no lock;
+ * replies go through {@link DeviceConnection}, which orders them.
  */
 final class IngestEndpoint implements WsListener {
     static final int POLICY_VIOLATION = 1008;

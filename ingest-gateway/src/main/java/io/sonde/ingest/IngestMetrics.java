@@ -8,7 +8,6 @@ import io.sonde.proto.v1.ErrorCode;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** The gateway's meters, named {@code sonde.ingest.*}; tags are outcomes, never device ids. */
 final class IngestMetrics {
@@ -18,7 +17,7 @@ final class IngestMetrics {
     private final Map<ErrorCode, Counter> batchesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer durableLatency;
 
-    IngestMetrics(MeterRegistry meters, Supplier<Number> connections) {
+    IngestMetrics(MeterRegistry meters, ConnectionRegistry connections) {
         this.readingsAccepted =
                 Counter.builder("sonde.ingest.readings")
                         .description("Readings written to Kafka and acknowledged")
@@ -35,10 +34,14 @@ final class IngestMetrics {
                         .description("From a batch's arrival to its acks=all confirmation")
                         .publishPercentileHistogram()
                         .register(meters);
-        // Strong reference: Micrometer holds gauge targets weakly, and this supplier has no
-        // other owner, so it would be collected and the gauge would read NaN.
-        Gauge.builder("sonde.ingest.connections", connections, s -> s.get().doubleValue())
+        // Strong references: Micrometer holds gauge targets weakly; without them a collected
+        // target would make the gauge read NaN.
+        Gauge.builder("sonde.ingest.connections", connections, ConnectionRegistry::size)
                 .description("Open device WebSocket connections")
+                .strongReference(true)
+                .register(meters);
+        Gauge.builder("sonde.ingest.batches.inflight", connections, ConnectionRegistry::owed)
+                .description("WebSocket batches received and not yet answered")
                 .strongReference(true)
                 .register(meters);
     }

@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Per-device token buckets for readings/s and bytes/s (SPEC §4). A device's budget is shared by all
- * its connections on this gateway. A batch that does not fit is refused whole and consumes nothing.
- * Thread-safe; buckets of devices idle long enough to be full again are dropped by {@link
- * #evictIdle}, so memory follows the active fleet.
+ * Per-device token buckets for readings/s and bytes/s (docs/device-protocol.md). A device's budget
+ * is shared by all its connections on this gateway. A batch that does not fit is refused whole and
+ * consumes nothing. Thread-safe; buckets of devices idle long enough to be full again are dropped
+ * by {@link #evictIdle}, so memory follows the active fleet.
  */
 final class RateLimiter {
     private final double readingsPerSecond;

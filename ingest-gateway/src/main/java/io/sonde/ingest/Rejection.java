@@ -5,7 +5,7 @@ import io.sonde.proto.v1.ErrorCode;
 /**
  * Why a batch was not accepted: sent to the device as {@code Error}, or as an HTTP error.
  *
- * @param code the SPEC §4 error code
+ * @param code the error code (docs/errors.md)
  * @param message what was wrong, for a person
  * @param retryAfterMs with RESOURCE_EXHAUSTED and UNAVAILABLE: when to try again; else 0
  */

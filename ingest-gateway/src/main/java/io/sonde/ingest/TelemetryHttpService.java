@@ -23,9 +23,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code POST /v1/telemetry}: the HTTP fallback for devices that cannot keep a WebSocket (SPEC §4).
- * The body is one {@code TelemetryBatch}, protobuf or JSON; the answer is an {@code Ack} in the
- * same encoding once the batch is durable, or a JSON error.
+ * {@code POST /v1/telemetry}: the HTTP fallback for devices that cannot keep a WebSocket
+ * (docs/device-protocol.md). The body is one {@code TelemetryBatch}, protobuf or JSON; the answer
+ * is an {@code Ack} in the same encoding once the batch is durable, or a JSON error.
  */
 final class TelemetryHttpService implements HttpService {
     private static final String PROTOBUF = "application/x-protobuf";

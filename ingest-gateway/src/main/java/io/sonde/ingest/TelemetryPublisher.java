@@ -7,9 +7,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
-import io.sonde.platform.observability.TraceHeaders;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TelemetryRecord;
@@ -27,21 +26,22 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The gateway's one Kafka producer, shared by every connection: idempotent, {@code acks=all},
- * batching across devices. {@link #publish} completes only when every record of the batch is
- * durable, which is when the device may be acknowledged.
+ * batching across devices. {@link #write} completes only when every record of the batch is durable,
+ * which is when the device may be acknowledged.
  *
- * <p>Threads: {@code publish} may be called from any thread; it blocks only when the producer's
+ * <p>Threads: {@code write} may be called from any thread; it blocks only when the producer's
  * buffer is full (back-pressure onto the calling connection). The returned future completes on the
  * producer's I/O thread: callers must not do blocking work in its continuations.
  */
-final class TelemetryPublisher implements AutoCloseable {
+final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Topic<String, TelemetryRecord> topic;
     private final Tracer tracer;
     private final KafkaClientMetrics metrics;
 
-    TelemetryPublisher(KafkaSettings kafka, Tracer tracer, MeterRegistry meters) {
-        this.producer = new KafkaProducer<>(kafka.producerProperties("sonde-ingest-gateway"));
+    TelemetryPublisher(KafkaConfig kafka, Tracer tracer, MeterRegistry meters) {
+        this.producer =
+                new KafkaProducer<>(IngestProducer.properties(kafka, "sonde-ingest-gateway"));
         this.topic = kafka.topics().telemetry();
         this.tracer = tracer;
         this.metrics = new KafkaClientMetrics(producer);
@@ -55,7 +55,9 @@ final class TelemetryPublisher implements AutoCloseable {
      * @return completes when all records are acknowledged by the brokers, or exceptionally with the
      *     first failure
      */
-    CompletableFuture<Void> publish(String deviceId, TelemetryBatch batch, long receivedNanos) {
+    @Override
+    public CompletableFuture<Void> write(
+            String deviceId, TelemetryBatch batch, long receivedNanos) {
         Span span = startSpan(batch);
         Context context = Context.current().with(span);
         byte[] key = deviceId.getBytes(StandardCharsets.UTF_8);
@@ -85,6 +87,12 @@ final class TelemetryPublisher implements AutoCloseable {
             done.completeExceptionally(e);
         }
         return done.whenComplete((ok, error) -> endSpan(span, error));
+    }
+
+    /** Sends what lingers in the producer's buffer now, so owed acks need not wait for linger. */
+    @Override
+    public void flush() {
+        producer.flush();
     }
 
     @Override

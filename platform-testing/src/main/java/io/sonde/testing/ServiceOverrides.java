@@ -1,6 +1,6 @@
 package io.sonde.testing;
 
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +10,7 @@ public final class ServiceOverrides {
     private ServiceOverrides() {}
 
     /** {@code server.port=0} on loopback, the test's Kafka and topic prefix, the test JWKS. */
-    public static Map<String, String> of(KafkaSettings kafka, Path jwks) {
+    public static Map<String, String> of(KafkaConfig kafka, Path jwks) {
         Map<String, String> o = new HashMap<>();
         o.put("server.port", "0");
         o.put("server.host", "127.0.0.1");

@@ -1,8 +1,9 @@
 package io.sonde.testing;
 
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Which broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set (an external cluster); else
  * Testcontainers' Kafka when {@code SONDE_TEST_KAFKA=testcontainers} and Docker is available; else
- * a real in-process KRaft broker. Test methods ask for a {@link KafkaSettings} parameter.
+ * a real in-process KRaft broker. Test methods ask for a {@link KafkaConfig} parameter (3
+ * partitions, replication 1, a unique prefix), and for a {@link BrokerControl} to stop the broker.
  */
 public final class SharedKafka implements ParameterResolver {
     private static final ExtensionContext.Namespace NS =
@@ -22,7 +24,8 @@ public final class SharedKafka implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == KafkaSettings.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == KafkaConfig.class || type == BrokerControl.class;
     }
 
     @Override
@@ -32,9 +35,14 @@ public final class SharedKafka implements ParameterResolver {
                         .getStore(NS)
                         .computeIfAbsent(
                                 TestBroker.class, k -> TestBroker.start(), TestBroker.class);
-        return KafkaSettings.of(broker.bootstrapServers(), uniquePrefix())
-                .withPartitions(3)
-                .withReplicationFactor((short) 1);
+        if (parameter.getParameter().getType() == BrokerControl.class) {
+            return broker.control()
+                    .orElseGet(() -> {
+                        Assumptions.abort("the test broker is external: it cannot be stopped");
+                        return null;
+                    });
+        }
+        return KafkaConfig.of(broker.bootstrapServers(), uniquePrefix(), 3, (short) 1);
     }
 
     /** A topic prefix no other test in any run on this cluster uses. */

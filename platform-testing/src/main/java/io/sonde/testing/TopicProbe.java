@@ -1,12 +1,11 @@
 package io.sonde.testing;
 
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -19,9 +18,8 @@ public final class TopicProbe<K, V> implements AutoCloseable {
     private final KafkaConsumer<K, V> consumer;
     private final List<ConsumerRecord<K, V>> seen = new ArrayList<>();
 
-    public TopicProbe(KafkaSettings kafka, Topic<K, V> topic) {
-        Map<String, Object> props = kafka.consumerProperties("sonde-test-probe");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    public TopicProbe(KafkaConfig kafka, Topic<K, V> topic) {
+        Map<String, Object> props = TestClients.consumer(kafka, "sonde-test-probe");
         this.consumer =
                 new KafkaConsumer<>(
                         props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());

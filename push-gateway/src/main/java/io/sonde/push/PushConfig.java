@@ -10,7 +10,8 @@ import java.time.Duration;
  * ISO-8601 ({@code PT15S}).
  *
  * @param sessionQueueSize live events a session may hold before it is closed as slow
- * @param heartbeat longest silence on an SSE stream before a comment; at most 15 s (SPEC §6)
+ * @param heartbeat longest silence on an SSE stream before a comment; at most 15 s
+ *     (docs/streams.md)
  * @param sseRetry reconnect delay hinted to SSE clients
  * @param writeTimeout how long one write to a client may block before it is dropped
  * @param maxChannels most channels one stream may subscribe to

@@ -3,8 +3,10 @@ package io.sonde.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sonde.client.push.SseClient;
 import io.sonde.push.hub.Cursor;
 import io.sonde.push.hub.PushEvent;
+import io.sonde.testing.SseRecording;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -96,8 +98,7 @@ class EventsRoutingTest {
         fixture.hub.publishRetained(event("devices", "device", 2, "{\"deviceId\":\"b\"}"), "b");
         String token = fixture.viewer("devices", "telemetry:*");
 
-        try (SseTestClient client =
-                SseTestClient.open(fixture.http, fixture.events(token, "devices", "telemetry:a"))) {
+        try (SseRecording client = fixture.sse(fixture.events(token, "devices", "telemetry:a"))) {
             assertThat(client.status()).isEqualTo(200);
             assertThat(client.header("Content-Type")).hasValue("text/event-stream");
             await().atMost(WAIT).until(() -> client.events().size() == 2);
@@ -105,9 +106,9 @@ class EventsRoutingTest {
             fixture.hub.publish(event("devices", "device", 4, "{\"deviceId\":\"a\",\"x\":1}"));
             await().atMost(WAIT).until(() -> client.events().size() == 4);
 
-            assertThat(client.lines().get(0)).isEqualTo("retry: 1500");
+            assertThat(client.timeline().get(0)).isEqualTo("retry:1500");
             assertThat(client.events())
-                    .extracting(SseTestClient.Event::name, SseTestClient.Event::data)
+                    .extracting(SseClient.Event::event, SseClient.Event::data)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("device", "{\"deviceId\":\"a\"}"),
                             org.assertj.core.groups.Tuple.tuple("device", "{\"deviceId\":\"b\"}"),
@@ -115,7 +116,7 @@ class EventsRoutingTest {
                             org.assertj.core.groups.Tuple.tuple(
                                     "device", "{\"deviceId\":\"a\",\"x\":1}"));
             assertThat(client.events())
-                    .allSatisfy(e -> assertThat(Cursor.parse(e.id())).isPresent());
+                    .allSatisfy(e -> assertThat(Cursor.parse(e.id().orElseThrow())).isPresent());
         }
     }
 
@@ -124,9 +125,8 @@ class EventsRoutingTest {
         fixture.hub.publishRetained(event("devices", "device", 1, "{}"), "a");
         String token = fixture.viewer("devices");
 
-        try (SseTestClient client =
-                SseTestClient.open(
-                        fixture.http,
+        try (SseRecording client =
+                fixture.sse(
                         fixture.uri(
                                 "/v1/events?channel=devices&snapshot=false&access_token="
                                         + token))) {
@@ -135,7 +135,7 @@ class EventsRoutingTest {
             await().atMost(WAIT).until(() -> !client.events().isEmpty());
 
             assertThat(client.events())
-                    .extracting(SseTestClient.Event::data)
+                    .extracting(SseClient.Event::data)
                     .containsExactly("{\"live\":true}");
         }
     }
@@ -160,8 +160,7 @@ class EventsRoutingTest {
 
     @Test
     void heartbeatCommentsArriveWhileNothingHappens() throws Exception {
-        try (SseTestClient client =
-                SseTestClient.open(fixture.http, fixture.events(fixture.viewer("*"), "devices"))) {
+        try (SseRecording client = fixture.sse(fixture.events(fixture.viewer("*"), "devices"))) {
             await().atMost(WAIT).until(() -> client.comments().size() >= 3);
 
             assertThat(client.comments()).contains("heartbeat");
@@ -171,12 +170,12 @@ class EventsRoutingTest {
     @Test
     void clientsThatLeaveAreReleasedAndTheGaugeReturnsToZero() throws Exception {
         String token = fixture.viewer("*");
-        List<SseTestClient> clients = new ArrayList<>();
+        List<SseRecording> clients = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            clients.add(SseTestClient.open(fixture.http, fixture.events(token, "devices")));
+            clients.add(fixture.sse(fixture.events(token, "devices")));
         }
         await().atMost(WAIT).until(() -> fixture.sessions.count() == 5);
-        for (SseTestClient client : clients) {
+        for (SseRecording client : clients) {
             client.close();
         }
 
@@ -210,8 +209,7 @@ class EventsRoutingTest {
         String token = fixture.viewer("*");
         Socket slow = rawStream(token, "telemetry:big"); // never reads again
         readUntil(slow.getInputStream(), "retry:");
-        try (SseTestClient fast =
-                SseTestClient.open(fixture.http, fixture.events(token, "telemetry:big"))) {
+        try (SseRecording fast = fixture.sse(fixture.events(token, "telemetry:big"))) {
             await().atMost(WAIT).until(() -> fixture.sessions.count() == 2);
             String pad = "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}";
             int published = 0;
@@ -238,8 +236,7 @@ class EventsRoutingTest {
     @Test
     void aSlowClientThatStillReadsGetsAnErrorEventWithTheReasonThenTheEnd() throws Exception {
         String token = fixture.viewer("*");
-        try (SseTestClient client =
-                SseTestClient.open(fixture.http, fixture.events(token, "telemetry:x"))) {
+        try (SseRecording client = fixture.sse(fixture.events(token, "telemetry:x"))) {
             await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("telemetry:x") == 1);
             // Publish faster than any writer until the queue overflows: the hub never waits.
             for (int i = 0; fixture.hub.subscriberCount("telemetry:x") > 0; i++) {
@@ -247,19 +244,18 @@ class EventsRoutingTest {
             }
 
             await().atMost(WAIT).until(client::ended);
-            List<SseTestClient.Event> errors = client.events("error");
+            List<SseClient.Event> errors = client.events("error");
             assertThat(errors).hasSize(1);
-            assertThat(errors.get(0).id()).isNull();
+            assertThat(errors.get(0).id()).isEmpty();
             assertThat(errors.get(0).data()).contains("\"reason\":\"slow\"");
-            assertThat(client.events().getLast().name()).isEqualTo("error");
+            assertThat(client.events().getLast().event()).isEqualTo("error");
             await().atMost(WAIT).until(() -> fixture.sessions.count() == 0);
         }
     }
 
     @Test
     void shutdownEndsStreamsWithAStatedReason() throws Exception {
-        try (SseTestClient client =
-                SseTestClient.open(fixture.http, fixture.events(fixture.viewer("*"), "devices"))) {
+        try (SseRecording client = fixture.sse(fixture.events(fixture.viewer("*"), "devices"))) {
             await().atMost(WAIT).until(() -> fixture.sessions.count() == 1);
             fixture.sessions.shutdown();
 

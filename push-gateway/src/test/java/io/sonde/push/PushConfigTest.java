@@ -9,7 +9,6 @@ import io.helidon.config.ConfigSources;
 import io.sonde.platform.config.ServiceConfig;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PushConfigTest {
@@ -19,7 +18,11 @@ class PushConfigTest {
 
     @Test
     void theClasspathDefaultsMatchTheNamedConstants() {
-        Config root = ServiceConfig.load(PushGateway.SERVICE, Optional.empty(), Map.of());
+        Config root =
+                ServiceConfig.of(PushGatewayMain.SERVICE)
+                        .environment(Map.of())
+                        .systemProperties(Map.of())
+                        .load();
 
         assertThat(PushConfig.create(root.get("sonde.push"))).isEqualTo(PushConfig.defaults());
         assertThat(root.get("server.port").asInt().get()).isEqualTo(8080);

@@ -5,16 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonde.client.push.SseClient;
+import io.sonde.devtools.DevKeys;
 import io.sonde.platform.config.ServiceConfig;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.platform.kafka.TopicProvisioner;
-import io.sonde.platform.security.DevKeys;
+import io.sonde.platform.service.Service;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.push.hub.Cursor;
+import io.sonde.testing.Metrics;
 import io.sonde.testing.SharedKafka;
+import io.sonde.testing.SseRecording;
+import io.sonde.testing.TestClients;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,7 +52,7 @@ class PushGatewayIT {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
-    void snapshotThenLiveEventsFromKafkaWithCursorIds(KafkaSettings kafka) throws Exception {
+    void snapshotThenLiveEventsFromKafkaWithCursorIds(KafkaConfig kafka) throws Exception {
         DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
         TopicProvisioner.ensure(kafka, kafka.topics().all());
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
@@ -56,7 +60,7 @@ class PushGatewayIT {
             send(producer, kafka.topics().deviceState(), "dev-2", state("dev-2", 30.0, 2_000));
         }
 
-        try (PushGateway gateway = PushGateway.start(config(kafka, keys));
+        try (Service gateway = PushGatewayMain.start(config(kafka, keys));
                 KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
             awaitHealthy(gateway);
             String token =
@@ -66,15 +70,8 @@ class PushGatewayIT {
                                     List.of("devices", "telemetry:*", "aggregates:*"),
                                     false,
                                     Duration.ofMinutes(5));
-            SseTestClient client =
-                    SseTestClient.open(
-                            http,
-                            events(
-                                    gateway,
-                                    token,
-                                    "devices",
-                                    "telemetry:dev-1",
-                                    "aggregates:dev-1"));
+            SseRecording client =
+                    sse(events(gateway, token, "devices", "telemetry:dev-1", "aggregates:dev-1"));
             assertThat(client.status()).isEqualTo(200);
 
             // Snapshot: every device, from the compacted topic read from its beginning.
@@ -110,17 +107,18 @@ class PushGatewayIT {
             assertThat(json(client.events("device").get(2).data()).get("lastSeen").asLong())
                     .isEqualTo(5_000);
             assertThat(client.events())
-                    .allSatisfy(e -> assertThat(Cursor.parse(e.id())).isPresent());
-            assertThat(Cursor.parse(client.events("telemetry").get(0).id()).orElseThrow().log())
+                    .allSatisfy(e -> assertThat(Cursor.parse(e.id().orElseThrow())).isPresent());
+            assertThat(
+                            Cursor.parse(client.events("telemetry").get(0).id().orElseThrow())
+                                    .orElseThrow()
+                                    .log())
                     .isEqualTo("telemetry");
 
             // A later subscriber's snapshot holds the latest reading and window of the device.
-            SseTestClient late =
-                    SseTestClient.open(
-                            http, events(gateway, token, "telemetry:dev-1", "aggregates:dev-1"));
+            SseRecording late = sse(events(gateway, token, "telemetry:dev-1", "aggregates:dev-1"));
             await().atMost(WAIT).until(() -> late.events().size() == 2);
             assertThat(late.events())
-                    .extracting(SseTestClient.Event::name)
+                    .extracting(SseClient.Event::event)
                     .containsExactlyInAnyOrder("telemetry", "aggregate");
 
             HttpResponse<String> devices =
@@ -133,30 +131,38 @@ class PushGatewayIT {
 
             client.close();
             late.close();
-            await().atMost(WAIT).until(() -> gateway.sessionCount() == 0);
+            await().atMost(WAIT).until(() -> sessions(gateway) == 0.0);
             assertThat(metrics(gateway)).containsPattern("sonde_push_sessions\\{[^}]*} 0\\.0");
         }
     }
 
     @Test
-    void oneConsumerPerTopicHoweverManyClients(KafkaSettings kafka) throws Exception {
+    void oneConsumerPerTopicHoweverManyClients(KafkaConfig kafka) throws Exception {
         DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
-        try (PushGateway gateway = PushGateway.start(config(kafka, keys))) {
+        try (Service gateway = PushGatewayMain.start(config(kafka, keys))) {
             awaitHealthy(gateway);
             String token = keys.issuer().viewer("it", List.of("*"), false, Duration.ofMinutes(5));
-            List<SseTestClient> clients = new ArrayList<>();
+            List<SseRecording> clients = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                clients.add(SseTestClient.open(http, events(gateway, token, "telemetry:dev-" + i)));
+                clients.add(sse(events(gateway, token, "telemetry:dev-" + i)));
             }
-            await().atMost(WAIT).until(() -> gateway.sessionCount() == 20);
+            await().atMost(WAIT).until(() -> sessions(gateway) == 20.0);
 
             assertThat(consumerThreads()).hasSize(3);
-            for (SseTestClient client : clients) {
+            for (SseRecording client : clients) {
                 client.close();
             }
-            await().atMost(WAIT).until(() -> gateway.sessionCount() == 0);
+            await().atMost(WAIT).until(() -> sessions(gateway) == 0.0);
         }
         assertThat(consumerThreads()).isEmpty();
+    }
+
+    private SseRecording sse(URI uri) {
+        return SseRecording.open(SseClient.to(uri).http(http));
+    }
+
+    private static double sessions(Service gateway) {
+        return Metrics.value(gateway.port(), "sonde_push_sessions");
     }
 
     private static List<String> consumerThreads() {
@@ -166,22 +172,22 @@ class PushGatewayIT {
                 .toList();
     }
 
-    private static io.helidon.config.Config config(KafkaSettings kafka, DevKeys keys) {
-        return ServiceConfig.load(
-                PushGateway.SERVICE,
-                Optional.empty(),
-                Map.of(
-                        "server.port", "0",
-                        "server.host", "127.0.0.1",
-                        "sonde.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "sonde.kafka.topic-prefix", kafka.topicPrefix(),
-                        "sonde.kafka.partitions", "3",
-                        "sonde.kafka.replication-factor", "1",
-                        "sonde.auth.jwks", keys.jwksFile().toString(),
-                        "sonde.push.heartbeat", "500ms"));
+    private static io.helidon.config.Config config(KafkaConfig kafka, DevKeys keys) {
+        return ServiceConfig.of(PushGatewayMain.SERVICE)
+                .flags(
+                        Map.of(
+                                "server.port", "0",
+                                "server.host", "127.0.0.1",
+                                "sonde.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                                "sonde.kafka.topic-prefix", kafka.topicPrefix(),
+                                "sonde.kafka.partitions", "3",
+                                "sonde.kafka.replication-factor", "1",
+                                "sonde.auth.jwks", keys.jwksFile().toString(),
+                                "sonde.push.heartbeat", "500ms"))
+                .load();
     }
 
-    private void awaitHealthy(PushGateway gateway) {
+    private void awaitHealthy(Service gateway) {
         await().atMost(WAIT)
                 .ignoreExceptions()
                 .until(() ->
@@ -194,18 +200,18 @@ class PushGatewayIT {
                                 == 200);
     }
 
-    private String metrics(PushGateway gateway) throws Exception {
+    private String metrics(Service gateway) throws Exception {
         return http.send(
                         HttpRequest.newBuilder(uri(gateway, "/observe/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
-    private static URI uri(PushGateway gateway, String path) {
+    private static URI uri(Service gateway, String path) {
         return URI.create("http://127.0.0.1:" + gateway.port() + path);
     }
 
-    private static URI events(PushGateway gateway, String token, String... channels) {
+    private static URI events(Service gateway, String token, String... channels) {
         StringBuilder sb = new StringBuilder("/v1/events?access_token=").append(token);
         for (String channel : channels) {
             sb.append("&channel=").append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
@@ -217,8 +223,8 @@ class PushGatewayIT {
         return JSON.readTree(text);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka) {
-        return new KafkaProducer<>(kafka.producerProperties("push-it"));
+    private static KafkaProducer<byte[], byte[]> producer(KafkaConfig kafka) {
+        return new KafkaProducer<>(TestClients.producer(kafka, "push-it"));
     }
 
     private static <V> void send(

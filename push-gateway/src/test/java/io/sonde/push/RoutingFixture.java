@@ -2,15 +2,19 @@ package io.sonde.push;
 
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.Counter;
+import io.sonde.client.push.SseClient;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
+import io.sonde.platform.health.Health;
 import io.sonde.platform.observability.Observability;
 import io.sonde.platform.observability.ObserveService;
-import io.sonde.platform.security.DevKeys;
-import io.sonde.platform.security.TokenIssuer;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.session.SessionRegistry;
 import io.sonde.push.transport.DevicesHttpService;
 import io.sonde.push.transport.EventsHttpService;
+import io.sonde.push.transport.SseConfig;
+import io.sonde.testing.SseRecording;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,11 +51,12 @@ final class RoutingFixture implements AutoCloseable {
                         verifier,
                         hub,
                         sessions,
-                        new EventsHttpService.Settings(HEARTBEAT, RETRY, Duration.ofSeconds(1), 4));
-        ObserveService observe = new ObserveService(observability, List.of());
+                        new SseConfig(HEARTBEAT, RETRY, Duration.ofSeconds(1), 4));
+        ObserveService observe = new ObserveService(observability, new Health());
         DevicesHttpService devices = new DevicesHttpService(verifier, hub);
         this.server =
                 WebServer.builder()
+                        .host("127.0.0.1")
                         .port(0)
                         .routing(r -> PushGatewayMain.routing(r, observe, events, devices))
                         .build()
@@ -67,7 +72,7 @@ final class RoutingFixture implements AutoCloseable {
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://localhost:" + port() + pathAndQuery);
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
     /** {@code /v1/events} for these channels with the token in the query. */
@@ -77,6 +82,11 @@ final class RoutingFixture implements AutoCloseable {
             sb.append("&channel=").append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
         }
         return uri(sb.toString());
+    }
+
+    /** An SSE stream of this gateway, recorded. */
+    SseRecording sse(URI uri) {
+        return SseRecording.open(SseClient.to(uri).http(http));
     }
 
     HttpResponse<String> get(URI uri, String... headers) throws Exception {

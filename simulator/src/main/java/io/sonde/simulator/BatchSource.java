@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe: one device calls it from one thread at a time.
  */
 final class BatchSource {
-    /** SPEC §4 default limit of readings per batch. */
+    /** Default limit (docs/device-protocol.md) of readings per batch. */
     static final int MAX_READINGS_PER_BATCH = 1_000;
 
     private static final HexFormat HEX = HexFormat.of();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class DeviceRuntime {
     private static final System.Logger LOG = System.getLogger(DeviceRuntime.class.getName());
 
-    private final SimulatorOptions options;
+    private final SimulatorConfig options;
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final SimulationStats stats;
@@ -26,7 +26,7 @@ final class DeviceRuntime {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     DeviceRuntime(
-            SimulatorOptions options,
+            SimulatorConfig options,
             HttpClient http,
             ScheduledExecutorService scheduler,
             SimulationStats stats,
@@ -42,7 +42,7 @@ final class DeviceRuntime {
         this.startNanos = System.nanoTime();
     }
 
-    SimulatorOptions options() {
+    SimulatorConfig options() {
         return options;
     }
 

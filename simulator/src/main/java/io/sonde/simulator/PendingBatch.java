@@ -1,5 +1,7 @@
 package io.sonde.simulator;
 
+import io.sonde.client.device.Frame;
+
 /**
  * A batch that waits for its ack. Mutable state is guarded by the owning device's lock.
  *
@@ -9,7 +11,7 @@ final class PendingBatch {
     final long firstSeq;
     final long lastSeq;
     final int readings;
-    final WireFormat.Frame frame;
+    final Frame frame;
 
     /** {@link System#nanoTime()} when the batch fell due: ack latency counts from here. */
     final long dueNanos;
@@ -20,7 +22,7 @@ final class PendingBatch {
     /** Sent at least once, on any connection. */
     boolean everSent;
 
-    PendingBatch(long firstSeq, long lastSeq, int readings, WireFormat.Frame frame, long dueNanos) {
+    PendingBatch(long firstSeq, long lastSeq, int readings, Frame frame, long dueNanos) {
         this.firstSeq = firstSeq;
         this.lastSeq = lastSeq;
         this.readings = readings;

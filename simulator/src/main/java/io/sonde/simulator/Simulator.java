@@ -19,9 +19,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Virtual devices and load generator (SPEC §2 {@code sonde simulate}): N devices, one WebSocket
- * each over one shared {@link HttpClient}, each sending its readings on a fixed schedule from its
- * first connection on (open loop: a slow or absent gateway does not slow the schedule, it grows the
+ * Virtual devices and load generator (docs/operations.md): N devices, one WebSocket each over one
+ * shared {@link HttpClient}, each sending its readings on a fixed schedule from its first
+ * connection on (open loop: a slow or absent gateway does not slow the schedule, it grows the
  * device queues, and what a full queue cannot take is counted as dropped).
  *
  * <pre>{@code
@@ -38,7 +38,7 @@ public final class Simulator implements AutoCloseable {
     private static final int TIMER_THREADS = 2;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final SimulatorOptions options;
+    private final SimulatorConfig options;
     private final SimulationStats stats = new SimulationStats();
     private final List<VirtualDevice> devices = new ArrayList<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -53,12 +53,12 @@ public final class Simulator implements AutoCloseable {
     private ExecutorService callbacks;
     private HttpClient http;
 
-    public Simulator(SimulatorOptions options) {
+    public Simulator(SimulatorConfig options) {
         this.options = options;
     }
 
     /** Creates a simulator and starts it. */
-    public static Simulator start(SimulatorOptions options) {
+    public static Simulator start(SimulatorConfig options) {
         return new Simulator(options).start();
     }
 

@@ -8,9 +8,9 @@ import java.util.Optional;
  * A device's batches from when they fall due until an Ack or a final Error settles them, in seq
  * order, bounded. Which batch goes out next, and which again, is decided here.
  *
- * <p>Acks are cumulative (SPEC §4): {@code Ack{seq}} settles every batch whose last seq is {@code
- * <= seq}, sent or not. A retryable Error puts its batch back in line and pauses all sending until
- * {@code retry_after_ms} has passed, so the device backs off as a whole.
+ * <p>Acks are cumulative (docs/device-protocol.md): {@code Ack{seq}} settles every batch whose last
+ * seq is {@code <= seq}, sent or not. A retryable Error puts its batch back in line and pauses all
+ * sending until {@code retry_after_ms} has passed, so the device backs off as a whole.
  *
  * <p>Not thread-safe: guarded by the owning device's lock.
  */

@@ -1,10 +1,12 @@
 package io.sonde.simulator;
 
+import io.sonde.client.device.DeviceSocket;
+import io.sonde.client.device.Frame;
+import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.ErrorCode;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TokenRefresh;
 import io.sonde.proto.v1.Uplink;
-import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +31,11 @@ import java.util.function.LongFunction;
  * the batch with the same seqs; after a reconnect every queued batch is sent again, in seq order,
  * and the gateway acknowledges resends without rewriting them.
  */
-final class VirtualDevice {
+final class VirtualDevice implements DeviceSocket.Listener {
     private static final System.Logger LOG = System.getLogger(VirtualDevice.class.getName());
     static final int CLOSE_POLICY_VIOLATION = 1008;
-    static final int CLOSE_ABNORMAL = 1006;
+    static final int CLOSE_ABNORMAL = DeviceSocket.ABNORMAL_CLOSURE;
+    private static final int NORMAL_CLOSURE = 1000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     // Used when a retryable error carries no retry_after_ms.
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofMillis(500);
@@ -46,16 +49,18 @@ final class VirtualDevice {
     private final ReentrantLock lock = new ReentrantLock();
     private final UnackedBatches queue;
 
-    private DeviceConnection connection;
-    private WebSocket socket;
+    // The current connection; callbacks of an earlier, lost one are told apart by identity.
+    private DeviceSocket socket;
     private boolean sending;
-    private WireFormat.Frame tokenRefresh;
+    private Frame tokenRefresh;
     private int failures;
     private boolean closed;
     private String token;
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> refreshTimer;
+    // Completes when the connection that close() ended has gone.
+    private CompletableFuture<Void> closing = CompletableFuture.completedFuture(null);
 
     /**
      * @param sources the device's reading source, given the time its schedule starts
@@ -73,7 +78,6 @@ final class VirtualDevice {
 
     /** Opens a connection with the current token, or a fresh one when there is none. */
     void connect() {
-        DeviceConnection listener = new DeviceConnection(this);
         String bearer;
         lock.lock();
         try {
@@ -90,11 +94,12 @@ final class VirtualDevice {
         } finally {
             lock.unlock();
         }
-        runtime.http()
-                .newWebSocketBuilder()
-                .header("Authorization", "Bearer " + bearer)
+        DeviceSocket.to(runtime.options().url())
+                .http(runtime.http())
+                .token(bearer)
+                .format(runtime.options().format())
                 .connectTimeout(CONNECT_TIMEOUT)
-                .buildAsync(runtime.options().url(), listener)
+                .connect(this)
                 .whenComplete((ws, error) -> {
                     if (error != null) {
                         connectFailed(error);
@@ -139,9 +144,8 @@ final class VirtualDevice {
 
     /** Sends the next frame unless one is in flight: the JDK WebSocket allows one at a time. */
     private void pump() {
-        WebSocket ws;
-        DeviceConnection conn;
-        WireFormat.Frame frame;
+        DeviceSocket conn;
+        Frame frame;
         lock.lock();
         try {
             if (socket == null || sending || closed) {
@@ -158,18 +162,17 @@ final class VirtualDevice {
                 frame = batch.get().frame;
             }
             sending = true;
-            ws = socket;
-            conn = connection;
+            conn = socket;
         } finally {
             lock.unlock();
         }
-        frame.sendOn(ws).whenComplete((w, error) -> sendDone(conn, error));
+        conn.send(frame).whenComplete((w, error) -> sendDone(conn, error));
     }
 
-    private void sendDone(DeviceConnection conn, Throwable error) {
+    private void sendDone(DeviceSocket conn, Throwable error) {
         lock.lock();
         try {
-            if (conn != connection) {
+            if (conn != socket) {
                 return;
             }
             sending = false;
@@ -177,22 +180,22 @@ final class VirtualDevice {
             lock.unlock();
         }
         if (error != null) {
-            conn.abort();
-            lost(conn, CLOSE_ABNORMAL, "send failed: " + error);
+            // The socket aborts itself on a failed send and reports the loss through closed().
+            return;
         } else {
             pump();
         }
     }
 
-    void opened(DeviceConnection conn, WebSocket ws) {
+    @Override
+    public void opened(DeviceSocket conn) {
         lock.lock();
         try {
             if (closed) {
-                ws.abort();
+                conn.abort();
                 return;
             }
-            connection = conn;
-            socket = ws;
+            socket = conn;
             sending = false;
             queue.resendAll();
             runtime.stats().connected();
@@ -208,7 +211,31 @@ final class VirtualDevice {
         pump();
     }
 
-    void acked(long seq) {
+    @Override
+    public void downlink(DeviceSocket conn, Downlink downlink) {
+        switch (downlink.getBodyCase()) {
+            case ACK -> acked(downlink.getAck().getSeq());
+            case ERROR ->
+                    rejected(
+                            downlink.getError().getCode(),
+                            downlink.getError().getSeq(),
+                            Integer.toUnsignedLong(downlink.getError().getRetryAfterMs()),
+                            downlink.getError().getMessage());
+            case BODY_NOT_SET -> LOG.log(System.Logger.Level.DEBUG, "{0}: empty Downlink", id);
+        }
+    }
+
+    @Override
+    public void unreadable(DeviceSocket conn, String problem) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", id, problem);
+    }
+
+    @Override
+    public void closed(DeviceSocket conn, int code, String reason) {
+        lost(conn, code, reason);
+    }
+
+    private void acked(long seq) {
         long now = System.nanoTime();
         lock.lock();
         try {
@@ -220,7 +247,7 @@ final class VirtualDevice {
         runtime.settled();
     }
 
-    void rejected(ErrorCode code, long seq, long retryAfterMs, String message) {
+    private void rejected(ErrorCode code, long seq, long retryAfterMs, String message) {
         runtime.stats().error(code);
         runtime.warnOnce(code.name(), "gateway answered " + code + " (" + message + ")");
         if (code == ErrorCode.RESOURCE_EXHAUSTED || code == ErrorCode.UNAVAILABLE) {
@@ -251,19 +278,19 @@ final class VirtualDevice {
     }
 
     /** The connection ended; reconnect unless the device was closed. */
-    void lost(DeviceConnection conn, int code, String reason) {
+    private void lost(DeviceSocket conn, int code, String reason) {
         lock.lock();
         try {
-            if (conn != connection) {
+            if (conn != socket) {
                 return;
             }
-            connection = null;
             socket = null;
             sending = false;
             tokenRefresh = null;
             cancel(refreshTimer);
             runtime.stats().disconnected();
             if (closed) {
+                closing.complete(null);
                 return;
             }
             failures++;
@@ -352,38 +379,39 @@ final class VirtualDevice {
      * @return completes when the connection is closed, or at once if there is none
      */
     CompletableFuture<Void> close() {
-        DeviceConnection conn;
-        WebSocket ws;
+        DeviceSocket conn;
         lock.lock();
         try {
             closed = true;
             cancel(reconnectTimer);
             cancel(retryTimer);
             cancel(refreshTimer);
-            conn = connection;
-            ws = socket;
+            conn = socket;
+            if (conn != null) {
+                closing = new CompletableFuture<>();
+            }
         } finally {
             lock.unlock();
         }
-        if (ws == null) {
+        if (conn == null) {
             return CompletableFuture.completedFuture(null);
         }
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "simulator stopped");
-        return conn.finished();
+        CompletableFuture<Void> done = closing;
+        conn.close(NORMAL_CLOSURE, "simulator stopped");
+        return done;
     }
 
     /** Drops the connection without a close handshake, after {@link #close()} timed out. */
     void abort() {
-        DeviceConnection conn;
+        DeviceSocket conn;
         lock.lock();
         try {
-            conn = connection;
+            conn = socket;
         } finally {
             lock.unlock();
         }
         if (conn != null) {
             conn.abort();
-            lost(conn, CLOSE_ABNORMAL, "aborted");
         }
     }
 

@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small real WebSocket server that speaks the device side of SPEC §4 the way the ingest gateway
- * does: one Ack per accepted batch, resends re-acked without rewriting, and on request one
- * RESOURCE_EXHAUSTED, one close, or silence. Tokens are {@code DEVICE#N}.
+ * A small real WebSocket server that speaks the device side of docs/device-protocol.md the way the
+ * ingest gateway does: one Ack per accepted batch, resends re-acked without rewriting, and on
+ * request one RESOURCE_EXHAUSTED, one close, or silence. Tokens are {@code DEVICE#N}.
  */
 final class FakeIngestServer implements AutoCloseable {
     /** A batch as the server received it. */

@@ -2,6 +2,7 @@ package io.sonde.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sonde.client.device.Frame;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ class SimulationReportTest {
         long now = System.nanoTime();
         for (int ms = 1; ms <= 100; ms++) {
             PendingBatch batch =
-                    new PendingBatch(
-                            ms, ms, 10, new WireFormat.Binary(new byte[20]), now - ms * 1_000_000L);
+                    new PendingBatch(ms, ms, 10, Frame.binary(new byte[20]), now - ms * 1_000_000L);
             stats.queued();
             stats.sent(batch, false);
             stats.acked(batch, now);

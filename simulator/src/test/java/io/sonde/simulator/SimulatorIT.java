@@ -7,7 +7,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
-import io.sonde.platform.security.TokenIssuer;
+import io.sonde.client.device.WireFormat;
+import io.sonde.devtools.TokenIssuer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,8 @@ class SimulatorIT {
         server.close();
     }
 
-    private SimulatorOptions.Builder options(int devices, double rate) {
-        return SimulatorOptions.builder(
-                        server.url(), id -> id + "#" + tokenSerial.incrementAndGet())
+    private SimulatorConfig.Builder options(int devices, double rate) {
+        return SimulatorConfig.builder(server.url(), id -> id + "#" + tokenSerial.incrementAndGet())
                 .devices(devices)
                 .rate(rate)
                 .batchInterval(Duration.ofMillis(100))
@@ -141,8 +141,8 @@ class SimulatorIT {
     void refreshesAShortLivedTokenBeforeItExpires() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("test").generate();
         TokenIssuer issuer = new TokenIssuer(key);
-        SimulatorOptions options =
-                SimulatorOptions.builder(
+        SimulatorConfig options =
+                SimulatorConfig.builder(
                                 server.url(), id -> issuer.device(id, Duration.ofSeconds(3)))
                         .devices(1)
                         .rate(5)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import io.sonde.platform.security.TokenIssuer;
+import io.sonde.devtools.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

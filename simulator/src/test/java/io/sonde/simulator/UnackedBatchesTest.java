@@ -2,6 +2,7 @@ package io.sonde.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sonde.client.device.Frame;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class UnackedBatchesTest {
 
     /** Batch n holds seqs 10n .. 10n+9. */
     private static PendingBatch batch(int n) {
-        return new PendingBatch(10L * n, 10L * n + 9, 10, new WireFormat.Binary(new byte[8]), NOW);
+        return new PendingBatch(10L * n, 10L * n + 9, 10, Frame.binary(new byte[8]), NOW);
     }
 
     private Optional<Long> next(long now) {

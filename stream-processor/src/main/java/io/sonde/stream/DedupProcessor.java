@@ -8,11 +8,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Passes each reading once. SPEC §4 makes {@code seq} strictly increasing per device, so the store
- * keeps only the highest seq seen per device and any reading with {@code seq <=} that is a
- * duplicate: a gateway retry, a device resend after a lost ack, or the same batch through two
- * gateways. The store is changelogged and updated in the same transaction as the outputs, so this
- * holds across restarts and rebalances.
+ * Passes each reading once. The device protocol (docs/device-protocol.md) makes {@code seq}
+ * strictly increasing per device, so the store keeps only the highest seq seen per device and any
+ * reading with {@code seq <=} that is a duplicate: a gateway retry, a device resend after a lost
+ * ack, or the same batch through two gateways. The store is changelogged and updated in the same
+ * transaction as the outputs, so this holds across restarts and rebalances.
  *
  * <p>Consequence of the rule: a device whose seq goes backwards (e.g. after a factory reset) is
  * silent until its seq passes the old high-water mark. Input records must be keyed by device id,

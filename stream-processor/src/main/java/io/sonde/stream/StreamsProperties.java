@@ -1,6 +1,6 @@
 package io.sonde.stream;
 
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -21,7 +21,7 @@ final class StreamsProperties {
     private StreamsProperties() {}
 
     /** What {@link TelemetryTopology#build} needs: naming checks and the guarantee, no cluster. */
-    static Properties forTopology(StreamSettings settings) {
+    static Properties forTopology(StreamConfig settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, TOPOLOGY_ONLY_BOOTSTRAP);
         props.putAll(sondeValues(settings));
@@ -29,18 +29,19 @@ final class StreamsProperties {
     }
 
     /** The configuration KafkaStreams runs with. */
-    static Properties forRuntime(StreamSettings settings, KafkaSettings kafka) {
+    static Properties forRuntime(StreamConfig settings, KafkaConfig kafka) {
         Properties props = new Properties();
         props.putAll(sondeValues(settings));
         if (kafka.replicationFactor() > 0) {
             // Changelog and repartition topics as durable as the topics Sonde creates itself.
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         }
-        props.putAll(kafka.streamsProperties());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(kafka.streams());
         return props;
     }
 
-    private static Map<String, Object> sondeValues(StreamSettings settings) {
+    private static Map<String, Object> sondeValues(StreamConfig settings) {
         Map<String, Object> props = new HashMap<>();
         // Names the consumer group, the internal topics and the state directory.
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());

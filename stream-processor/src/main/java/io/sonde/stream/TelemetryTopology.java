@@ -28,8 +28,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The stream processor's topology (SPEC §5): telemetry, deduplicated, feeds per-device state and
- * per-(device, metric) tumbling windows.
+ * The stream processor's topology (docs/processing.md): telemetry, deduplicated, feeds per-device
+ * state and per-(device, metric) tumbling windows.
  *
  * <pre>
  * telemetry --dedup--+--device-state--------------------------------> device-state
@@ -60,7 +60,7 @@ public final class TelemetryTopology {
     }
 
     /** The topology for these settings, reading and writing the given topics. */
-    public static Topology build(StreamSettings settings, Topics topics) {
+    public static Topology build(StreamConfig settings, Topics topics) {
         TopologyConfig config =
                 new TopologyConfig(new StreamsConfig(StreamsProperties.forTopology(settings)));
         StreamsBuilder builder = new StreamsBuilder(config);
@@ -96,7 +96,7 @@ public final class TelemetryTopology {
     private static void deviceState(
             StreamsBuilder builder,
             KStream<String, TelemetryRecord> readings,
-            StreamSettings settings,
+            StreamConfig settings,
             Topic<String, DeviceState> out) {
         builder.addStateStore(
                 Stores.timestampedKeyValueStoreBuilder(
@@ -120,7 +120,7 @@ public final class TelemetryTopology {
 
     private static void windows(
             KStream<String, TelemetryRecord> readings,
-            StreamSettings settings,
+            StreamConfig settings,
             Serde<TelemetryRecord> recordSerde,
             Topic<String, Aggregate> out) {
         KGroupedStream<String, TelemetryRecord> series =
@@ -137,7 +137,7 @@ public final class TelemetryTopology {
     private static void window(
             KGroupedStream<String, TelemetryRecord> series,
             WindowSpec window,
-            StreamSettings settings,
+            StreamConfig settings,
             Topic<String, Aggregate> out) {
         String prefix = "window-" + window.label();
         KTable<Windowed<String>, Aggregate> aggregates =

@@ -1,18 +1,18 @@
 package io.sonde.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sonde.platform.config.ServiceConfig;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.platform.kafka.Topics;
+import io.sonde.platform.service.Service;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.testing.SharedKafka;
-import java.net.ServerSocket;
+import io.sonde.testing.TestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +23,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,16 +47,16 @@ class StreamProcessorIT {
 
     @Test
     void turnsTelemetryIntoAggregatesAndDeviceStateCountingEachReadingOnceAcrossRestarts(
-            KafkaSettings kafka) throws Exception {
+            KafkaConfig kafka) throws Exception {
         Topics topics = kafka.topics();
         String applicationId = "sonde-it-" + UUID.randomUUID();
         // All readings in one 10 s window, a little in the past: nothing closes it during the test.
         long windowStart = System.currentTimeMillis() / 10_000 * 10_000;
 
         try (KafkaProducer<byte[], byte[]> producer =
-                        new KafkaProducer<>(kafka.producerProperties("it-producer"));
+                        new KafkaProducer<>(TestClients.producer(kafka, "it-producer"));
                 Outputs outputs = new Outputs(kafka, topics)) {
-            try (StreamProcessor processor = start(kafka, applicationId, dir.resolve("first"))) {
+            try (Service processor = start(kafka, applicationId, dir.resolve("first"))) {
                 awaitHealthy(processor);
                 send(producer, topics, 1, windowStart + 1, 20.0);
                 send(producer, topics, 2, windowStart + 2, 30.0);
@@ -79,7 +77,7 @@ class StreamProcessorIT {
             }
 
             // A fresh state directory: dedup state must come back from the changelog.
-            try (StreamProcessor processor = start(kafka, applicationId, dir.resolve("second"))) {
+            try (Service processor = start(kafka, applicationId, dir.resolve("second"))) {
                 awaitHealthy(processor);
                 send(producer, topics, 2, windowStart + 2, 30.0); // resent after the restart
                 send(producer, topics, 3, windowStart + 3, 40.0);
@@ -92,32 +90,15 @@ class StreamProcessorIT {
         }
     }
 
-    @Test
-    void refusesToStartWhenItsPortIsTaken(KafkaSettings kafka) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0)) {
-            Map<String, String> overrides =
-                    overrides(kafka, "sonde-it-" + UUID.randomUUID(), dir.resolve("taken"));
-            overrides.put("server.port", String.valueOf(taken.getLocalPort()));
-
-            assertThatThrownBy(() ->
-                            StreamProcessor.start(
-                                    ServiceConfig.load(
-                                            StreamProcessor.SERVICE, Optional.empty(), overrides)))
-                    .isInstanceOf(StreamProcessorException.class)
-                    .hasMessageContaining(String.valueOf(taken.getLocalPort()));
-        }
-    }
-
-    private static StreamProcessor start(KafkaSettings kafka, String applicationId, Path stateDir) {
-        return StreamProcessor.start(
-                ServiceConfig.load(
-                        StreamProcessor.SERVICE,
-                        Optional.empty(),
-                        overrides(kafka, applicationId, stateDir)));
+    private static Service start(KafkaConfig kafka, String applicationId, Path stateDir) {
+        return StreamProcessorMain.start(
+                ServiceConfig.of(StreamProcessorMain.SERVICE)
+                        .flags(overrides(kafka, applicationId, stateDir))
+                        .load());
     }
 
     private static Map<String, String> overrides(
-            KafkaSettings kafka, String applicationId, Path stateDir) {
+            KafkaConfig kafka, String applicationId, Path stateDir) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.port", "0");
         overrides.put("sonde.kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -129,14 +110,14 @@ class StreamProcessorIT {
         return overrides;
     }
 
-    private void awaitHealthy(StreamProcessor processor) {
+    private void awaitHealthy(Service processor) {
         await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() ->
                         assertThat(get(processor, "/observe/health").statusCode()).isEqualTo(200));
     }
 
-    private HttpResponse<String> get(StreamProcessor processor, String path) throws Exception {
+    private HttpResponse<String> get(Service processor, String path) throws Exception {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create("http://localhost:" + processor.port() + path))
                         .timeout(Duration.ofSeconds(5))
@@ -171,10 +152,8 @@ class StreamProcessorIT {
         private final Map<String, Aggregate> latestAggregates = new HashMap<>();
         private DeviceState latestState = DeviceState.getDefaultInstance();
 
-        Outputs(KafkaSettings kafka, Topics topics) {
-            Map<String, Object> props = kafka.consumerProperties("it-consumer");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            this.consumer = new KafkaConsumer<>(props);
+        Outputs(KafkaConfig kafka, Topics topics) {
+            this.consumer = new KafkaConsumer<>(TestClients.consumer(kafka, "it-consumer"));
             this.aggregates = topics.aggregates();
             this.states = topics.deviceState();
         }

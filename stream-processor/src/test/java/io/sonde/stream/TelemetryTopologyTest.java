@@ -44,8 +44,8 @@ class TelemetryTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        StreamSettings settings =
-                new StreamSettings(
+        StreamConfig settings =
+                new StreamConfig(
                         "topology-test",
                         List.of(WindowSpec.parse("10s"), WindowSpec.parse("1m")),
                         Duration.ofSeconds(10),

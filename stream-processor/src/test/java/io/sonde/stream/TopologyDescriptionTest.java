@@ -23,7 +23,7 @@ class TopologyDescriptionTest {
     void topologyMatchesGoldenDescription() throws IOException {
         String actual =
                 TelemetryTopology.build(
-                                StreamSettings.defaults(), Topics.withPrefix(Topics.DEFAULT_PREFIX))
+                                StreamConfig.defaults(), Topics.withPrefix(Topics.DEFAULT_PREFIX))
                         .describe()
                         .toString();
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {

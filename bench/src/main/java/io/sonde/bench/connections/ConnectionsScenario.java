@@ -3,9 +3,9 @@ package io.sonde.bench.connections;
 import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
 import io.sonde.bench.Scenario;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
 import io.sonde.kafka.embedded.EmbeddedKafka;
-import io.sonde.platform.security.DevKeys;
-import io.sonde.platform.security.TokenIssuer;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntPredicate;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
         description = "Idle device connections on one gateway: heap and RSS per connection, leaks.")
 public final class ConnectionsScenario implements Scenario {
     static final List<String> GATEWAY_JVM_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
-    private static final Logger LOG = Logger.getLogger(ConnectionsScenario.class.getName());
+    private static final System.Logger LOG = System.getLogger(ConnectionsScenario.class.getName());
     private static final int QUICK_CONNECTIONS = 2_000;
     private static final int WARM_UP_CONNECTIONS = 1_000;
     private static final int TOP_SITES = 10;
@@ -96,7 +95,7 @@ public final class ConnectionsScenario implements Scenario {
                     DescriptorBudget.measure(
                             gateway.jvm(), addresses, requested, DESCRIPTOR_MARGIN);
             int n = budget.connections();
-            LOG.info(budget::describe);
+            LOG.log(System.Logger.Level.INFO, budget::describe);
             List<String> tokens = tokens(keys.issuer(), n);
             cycle(
                     gateway,
@@ -109,15 +108,19 @@ public final class ConnectionsScenario implements Scenario {
             for (int r = 1; r <= bench.rounds(); r++) {
                 ConnectionsRound round =
                         round(gateway, r, addresses.forRound(n, r), tokens, idle, before);
-                LOG.info(() ->
-                        String.format(
-                                "round %d: %d connected, %.0f B/connection live heap, %.0f B RSS,"
-                                        + " drained in %s",
-                                round.round(),
-                                round.connected(),
-                                round.liveBytesPerConnection(),
-                                round.rssPerConnection(),
-                                round.sessionsReleased().map(Duration::toString).orElse("never")));
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        () ->
+                                String.format(
+                                        "round %d: %d connected, %.0f B/connection live heap, %.0f"
+                                                + " B RSS, drained in %s",
+                                        round.round(),
+                                        round.connected(),
+                                        round.liveBytesPerConnection(),
+                                        round.rssPerConnection(),
+                                        round.sessionsReleased()
+                                                .map(Duration::toString)
+                                                .orElse("never")));
                 rounds.add(round);
                 before = round.after();
             }
@@ -140,10 +143,15 @@ public final class ConnectionsScenario implements Scenario {
             long start = System.nanoTime();
             fleet.open(gateway.ingestUri(), tokens.size(), tokens::get, handshakes, OPEN_TIMEOUT);
             int connected = fleet.open();
-            LOG.info(() ->
-                    String.format(
-                            "round %d: %d connected in %.1f s (%d failed)",
-                            r, connected, (System.nanoTime() - start) / 1e9, fleet.failed()));
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () ->
+                            String.format(
+                                    "round %d: %d connected in %.1f s (%d failed)",
+                                    r,
+                                    connected,
+                                    (System.nanoTime() - start) / 1e9,
+                                    fleet.failed()));
             awaitSockets(gateway, n -> n >= restingSockets + connected, GAUGE_TIMEOUT);
             ServiceJvm.pause(idle);
             double gauge = gateway.connectionsGauge();

@@ -1,16 +1,16 @@
 package io.sonde.bench.connections;
 
 import io.sonde.bench.BenchException;
+import io.sonde.client.device.DeviceSocket;
+import io.sonde.proto.v1.Downlink;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,8 @@ public final class IdleFleet implements AutoCloseable {
     private static final int MAX_FAILURE_KINDS = 5;
 
     private final List<HttpClient> clients;
-    private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final Idle idle = new Idle();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closedByServer = new AtomicInteger();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -67,11 +68,11 @@ public final class IdleFleet implements AutoCloseable {
                 if (!inFlight.tryAcquire(remaining(deadline), TimeUnit.NANOSECONDS)) {
                     throw new BenchException("opening connections took longer than " + timeout);
                 }
-                clients.get(i % clients.size())
-                        .newWebSocketBuilder()
-                        .header("Authorization", "Bearer " + token.apply(i))
+                DeviceSocket.to(uri)
+                        .http(clients.get(i % clients.size()))
+                        .token(token.apply(i))
                         .connectTimeout(HANDSHAKE_TIMEOUT)
-                        .buildAsync(uri, new Idle())
+                        .connect(idle)
                         .whenComplete((ws, error) -> {
                             if (error == null) {
                                 sockets.add(ws);
@@ -113,7 +114,7 @@ public final class IdleFleet implements AutoCloseable {
 
     /** Drops every connection abruptly: the TCP connection closes, no close frame is sent. */
     public void abortAll() {
-        for (WebSocket ws : sockets) {
+        for (DeviceSocket ws : sockets) {
             sockets.remove(ws);
             ws.abort();
         }
@@ -140,23 +141,19 @@ public final class IdleFleet implements AutoCloseable {
         return Math.max(0, deadline - System.nanoTime());
     }
 
-    /** Sends nothing, asks for everything (so pings are answered), counts server closes. */
-    private final class Idle implements WebSocket.Listener {
+    /** Sends nothing, reads what comes (so pings are answered), counts server closes. */
+    private final class Idle implements DeviceSocket.Listener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(Long.MAX_VALUE);
+        public void downlink(DeviceSocket socket, Downlink downlink) {
+            // An idle device has nothing in flight: nothing to do with a reply.
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closedByServer.incrementAndGet();
-            sockets.remove(webSocket);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            sockets.remove(webSocket);
+        public void closed(DeviceSocket socket, int code, String reason) {
+            // An abort (ours, or a broken socket) reports 1006; a close frame is the server's.
+            if (sockets.remove(socket) && code != DeviceSocket.ABNORMAL_CLOSURE) {
+                closedByServer.incrementAndGet();
+            }
         }
     }
 }

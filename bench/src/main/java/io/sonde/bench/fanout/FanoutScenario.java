@@ -6,8 +6,8 @@ import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
 import io.sonde.bench.FlightRecording;
 import io.sonde.bench.Scenario;
+import io.sonde.devtools.DevKeys;
 import io.sonde.kafka.embedded.EmbeddedKafka;
-import io.sonde.platform.security.DevKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class FanoutScenario implements Scenario {
     @Override
     public void run(BenchReport report) throws Exception {
         Duration stepTime = step != null ? step : Duration.ofSeconds(bench.quick() ? 2 : 5);
-        RateRamp ramp = new RateRamp(new RateRamp.Settings(stepTime, p99Limit, maxSteps));
+        RateRamp ramp = new RateRamp(new RateRamp.Config(stepTime, p99Limit, maxSteps));
         Path dir = bench.freshDir("fanout");
         DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
         List<AbResult> results = new ArrayList<>();
@@ -131,7 +131,7 @@ public final class FanoutScenario implements Scenario {
         double start = Math.max(START_DELIVERIES_PER_SECOND, best == null ? 0 : best * 0.7) / n;
         Path jfr = dir.resolve("push-gateway-" + n + ".jfr");
         push.jvm().jcmd("JFR.start", "name=bench-fanout", "settings=profile");
-        new RateRamp(new RateRamp.Settings(Duration.ofSeconds(5), ramp.settings().p99Limit(), 3))
+        new RateRamp(new RateRamp.Config(Duration.ofSeconds(5), ramp.settings().p99Limit(), 3))
                 .run(push, n, start);
         push.jvm().jcmd("JFR.dump", "name=bench-fanout", "filename=" + jfr.toAbsolutePath());
         push.jvm().jcmd("JFR.stop", "name=bench-fanout");

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Logger;
 
 /**
  * The baseline: the seed's reference Node server ({@code bench/node-peer/server.js}: express + ws
@@ -25,7 +24,7 @@ import java.util.logging.Logger;
  * the reference does, and it discards what it gets back.
  */
 final class NodeTarget implements FanoutTarget {
-    private static final Logger LOG = Logger.getLogger(NodeTarget.class.getName());
+    private static final System.Logger LOG = System.getLogger(NodeTarget.class.getName());
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -73,7 +72,7 @@ final class NodeTarget implements FanoutTarget {
                 && Files.isDirectory(peerDir.resolve("node_modules/express"))) {
             return;
         }
-        LOG.info(() -> "npm install in " + peerDir);
+        LOG.log(System.Logger.Level.INFO, () -> "npm install in " + peerDir);
         run(List.of("npm", "install", "--no-audit", "--no-fund"), peerDir, INSTALL_TIMEOUT);
     }
 

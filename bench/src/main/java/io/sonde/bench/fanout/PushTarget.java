@@ -2,8 +2,8 @@ package io.sonde.bench.fanout;
 
 import io.sonde.bench.connections.IngestGatewayJvm;
 import io.sonde.bench.connections.ServiceJvm;
-import io.sonde.platform.kafka.KafkaSettings;
-import io.sonde.platform.security.TokenIssuer;
+import io.sonde.devtools.TokenIssuer;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.push.PushGatewayMain;
 import java.io.IOException;
@@ -48,7 +48,7 @@ final class PushTarget implements FanoutTarget {
                                 + "&snapshot=false");
         this.token = token;
         this.bootstrapServers = bootstrapServers;
-        this.topic = KafkaSettings.of(bootstrapServers, TOPIC_PREFIX).topics().telemetry().name();
+        this.topic = KafkaConfig.of(bootstrapServers, TOPIC_PREFIX).topics().telemetry().name();
     }
 
     static PushTarget start(Path dir, String bootstrapServers, Path jwks, TokenIssuer issuer) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Finds the highest deliveries/s (messages/s x subscribers) one server sustains with p99 latency
@@ -22,7 +21,7 @@ import java.util.logging.Logger;
  * <p>Bounded: at most {@code maxSteps} steps of {@code stepDuration} plus the drain time each.
  */
 final class RateRamp {
-    private static final Logger LOG = Logger.getLogger(RateRamp.class.getName());
+    private static final System.Logger LOG = System.getLogger(RateRamp.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final double FAST_GROWTH = 2.0;
     private static final double SLOW_GROWTH = 1.4;
@@ -32,7 +31,7 @@ final class RateRamp {
      * @param p99Limit the latency bound a step must keep
      * @param maxSteps most measured steps per ramp
      */
-    record Settings(Duration stepDuration, Duration p99Limit, int maxSteps) {}
+    record Config(Duration stepDuration, Duration p99Limit, int maxSteps) {}
 
     /**
      * One step of a ramp.
@@ -70,14 +69,14 @@ final class RateRamp {
         }
     }
 
-    private final Settings settings;
+    private final Config settings;
     private long seq;
 
-    RateRamp(Settings settings) {
+    RateRamp(Config settings) {
         this.settings = settings;
     }
 
-    Settings settings() {
+    Config settings() {
         return settings;
     }
 
@@ -94,7 +93,7 @@ final class RateRamp {
             while (steps.size() < settings.maxSteps()) {
                 Step s = step(target, subs, publisher, sink, rate, settings.stepDuration());
                 steps.add(s);
-                LOG.info(() -> describe(target, s));
+                LOG.log(System.Logger.Level.INFO, () -> describe(target, s));
                 if (s.passed()) {
                     best = Optional.of(s);
                     if (bisected) {

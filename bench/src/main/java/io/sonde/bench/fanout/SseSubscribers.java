@@ -1,25 +1,23 @@
 package io.sonde.bench.fanout;
 
+import io.sonde.client.push.SseClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * SSE subscribers with the JDK HTTP client (HTTP/1.1, no compression asked for): one stream per
- * subscriber, each {@code data:} line handed to {@link Deliveries}. A stream counts as ready at its
- * first line (the server's {@code retry:} hint, written after it subscribed to the hub).
+ * SSE subscribers on the project's {@link SseClient} (HTTP/1.1, no compression asked for): one
+ * stream per subscriber, each event's data handed to {@link Deliveries}. A stream counts as ready
+ * at the server's {@code retry:} hint, which it writes after subscribing to the hub.
  */
 final class SseSubscribers implements Subscribers {
     private final HttpClient client;
-    private final List<CompletableFuture<?>> streams = new ArrayList<>();
-    private final List<Lines> subscribers = new ArrayList<>();
+    private final List<SseClient> streams = new CopyOnWriteArrayList<>();
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger ended = new AtomicInteger();
 
@@ -29,17 +27,42 @@ final class SseSubscribers implements Subscribers {
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(30))
                         .build();
-        HttpRequest request =
-                HttpRequest.newBuilder(events)
-                        .header("Authorization", "Bearer " + token)
-                        .header("Accept", "text/event-stream")
-                        .build();
+        SseClient.Listener listener =
+                new SseClient.Listener() {
+                    @Override
+                    public void event(SseClient.Event event) {
+                        sink.received(event.data());
+                    }
+
+                    @Override
+                    public void retry(Duration delay) {
+                        ready.incrementAndGet();
+                    }
+
+                    @Override
+                    public void ended(Optional<IOException> error) {
+                        ended.incrementAndGet();
+                    }
+                };
+        // Opening waits for the response headers: one virtual thread per stream opens them all
+        // at once, as independent dashboards would.
         for (int i = 0; i < count; i++) {
-            Lines lines = new Lines(sink);
-            subscribers.add(lines);
-            streams.add(
-                    client.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(lines))
-                            .whenComplete((r, e) -> ended.incrementAndGet()));
+            Thread.ofVirtual()
+                    .start(() -> {
+                        try {
+                            SseClient sse =
+                                    SseClient.to(events).http(client).token(token).open(listener);
+                            if (sse.status() == 200) {
+                                streams.add(sse);
+                            } else {
+                                ended.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            ended.incrementAndGet();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
         }
     }
 
@@ -55,49 +78,7 @@ final class SseSubscribers implements Subscribers {
 
     @Override
     public void close() {
-        subscribers.forEach(Lines::cancel);
-        streams.forEach(s -> s.cancel(true));
+        streams.forEach(SseClient::close);
         client.shutdownNow();
-    }
-
-    /** One stream's lines. */
-    private final class Lines implements Flow.Subscriber<String> {
-        private final Deliveries sink;
-        private volatile Flow.Subscription subscription;
-        private boolean seen;
-
-        Lines(Deliveries sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(String line) {
-            if (!seen) {
-                seen = true;
-                ready.incrementAndGet();
-            }
-            if (line.startsWith("data:")) {
-                sink.received(line);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onComplete() {}
-
-        void cancel() {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-        }
     }
 }

@@ -1,12 +1,13 @@
 package io.sonde.bench.ingest;
 
-import io.sonde.bench.BenchStack;
 import io.sonde.bench.LatencyRecorder;
 import io.sonde.bench.OpenLoop;
-import io.sonde.bench.client.DeviceClient;
-import io.sonde.bench.client.DeviceFleet;
-import io.sonde.bench.client.UplinkEncoder;
+import io.sonde.bench.TopicAdmin;
+import io.sonde.bench.load.BenchDevice;
+import io.sonde.bench.load.DeviceFleet;
+import io.sonde.bench.load.UplinkEncoder;
 import io.sonde.proto.v1.ErrorCode;
+import io.sonde.stack.LocalStack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Threading: phases run on the calling thread; acks arrive on the HTTP clients' threads.
  */
-final class IngestLoad implements DeviceClient.Events, AutoCloseable {
+final class IngestLoad implements BenchDevice.Events, AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
@@ -45,11 +46,11 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
         }
     }
 
-    private final BenchStack stack;
+    private final LocalStack stack;
     private final String topic;
     private final int batch;
     private final DeviceFleet fleet;
-    private final Map<DeviceClient, UplinkEncoder> encoders = new ConcurrentHashMap<>();
+    private final Map<BenchDevice, UplinkEncoder> encoders = new ConcurrentHashMap<>();
     private final LongAdder acked = new LongAdder();
     private final LongAdder ackedInWindow = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -59,18 +60,18 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
     private volatile long windowEnd;
     private volatile LatencyRecorder recorder;
 
-    private IngestLoad(BenchStack stack, URI ingest, int devices, int batch, int addresses) {
+    private IngestLoad(LocalStack stack, URI ingest, int devices, int batch, int addresses) {
         this.stack = stack;
         this.topic = stack.kafka().topics().telemetry().name();
         this.batch = batch;
         this.fleet =
                 DeviceFleet.connect(ingest, stack.issuer(), "bench-", devices, addresses, this);
-        for (DeviceClient d : fleet.devices()) {
+        for (BenchDevice d : fleet.devices()) {
             encoders.put(d, new UplinkEncoder(d.id().hashCode()));
         }
     }
 
-    static IngestLoad connect(BenchStack stack, URI ingest, int devices, int batch, int addresses) {
+    static IngestLoad connect(LocalStack stack, URI ingest, int devices, int batch, int addresses) {
         return new IngestLoad(stack, ingest, devices, batch, addresses);
     }
 
@@ -80,7 +81,7 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
      * @return readings acknowledged per second during the phase
      */
     double saturate(Duration duration, int window, List<Check> checks) {
-        long offsets = stack.endOffsetSum(topic);
+        long offsets = TopicAdmin.endOffsetSum(stack.kafka(), topic);
         long ackedBefore = acked.sum();
         long rejectedBefore = rejected.sum();
         ackedInWindow.reset();
@@ -106,14 +107,14 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
             double readingsPerSecond, Duration warmup, Duration duration, List<Check> checks)
             throws Exception {
         double batchesPerSecond = readingsPerSecond / batch;
-        List<DeviceClient> devices = fleet.devices();
+        List<BenchDevice> devices = fleet.devices();
         OpenLoop.Send send =
                 (i, intended) -> {
-                    DeviceClient d = devices.get((int) (i % devices.size()));
+                    BenchDevice d = devices.get((int) (i % devices.size()));
                     d.send(encoders.get(d), batch, wallNanos(), intended);
                 };
         OpenLoop.run(batchesPerSecond, warmup, Long.MAX_VALUE, send);
-        long offsets = stack.endOffsetSum(topic);
+        long offsets = TopicAdmin.endOffsetSum(stack.kafka(), topic);
         long ackedBefore = acked.sum();
         long rejectedBefore = rejected.sum();
         LatencyRecorder measured = new LatencyRecorder();
@@ -140,7 +141,7 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
     }
 
     @Override
-    public void acked(DeviceClient device, long firstSeq, int readings, long intendedNanos) {
+    public void acked(BenchDevice device, long firstSeq, int readings, long intendedNanos) {
         long now = System.nanoTime();
         acked.add(readings);
         LatencyRecorder r = recorder;
@@ -156,13 +157,13 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
     }
 
     @Override
-    public void rejected(DeviceClient device, int readings, ErrorCode code, String message) {
+    public void rejected(BenchDevice device, int readings, ErrorCode code, String message) {
         rejected.increment();
         rejections.computeIfAbsent(code.name(), k -> new LongAdder()).increment();
     }
 
     @Override
-    public void closed(DeviceClient device, int status, String reason) {
+    public void closed(BenchDevice device, int status, String reason) {
         closed.increment();
     }
 
@@ -171,7 +172,7 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
         fleet.close();
     }
 
-    private void sendNext(DeviceClient device) {
+    private void sendNext(BenchDevice device) {
         device.send(encoders.get(device), batch, wallNanos(), System.nanoTime());
     }
 
@@ -183,7 +184,7 @@ final class IngestLoad implements DeviceClient.Events, AutoCloseable {
         }
         return new Check(
                 acked.sum() - ackedBefore,
-                stack.endOffsetSum(topic) - offsetsBefore,
+                TopicAdmin.endOffsetSum(stack.kafka(), topic) - offsetsBefore,
                 rejected.sum() - rejectedBefore,
                 fleet.inFlight(),
                 fleet.usable());

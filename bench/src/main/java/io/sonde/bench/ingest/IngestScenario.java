@@ -4,12 +4,15 @@ import io.sonde.bench.AbResult;
 import io.sonde.bench.AbRunner;
 import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
-import io.sonde.bench.BenchStack;
 import io.sonde.bench.KafkaTools;
 import io.sonde.bench.LatencyRecorder;
 import io.sonde.bench.Scenario;
-import io.sonde.bench.client.TypicalReading;
-import io.sonde.ingest.IngestGateway;
+import io.sonde.bench.TopicAdmin;
+import io.sonde.bench.load.TypicalReading;
+import io.sonde.ingest.IngestProducer;
+import io.sonde.platform.kafka.KafkaConfig;
+import io.sonde.platform.service.Service;
+import io.sonde.stack.LocalStack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,13 +35,8 @@ import picocli.CommandLine.Option;
                 "Ingest gateway readings/s (acks=all) vs ProducerPerformance; ack latency at 80%%.")
 public final class IngestScenario implements Scenario {
     private static final String BASELINE_TOPIC = "bench.producer-perf";
-    // The gateway's producer (KafkaSettings.producerProperties), so both sides batch alike.
-    private static final Map<String, String> GATEWAY_PRODUCER =
-            Map.of(
-                    "acks", "all",
-                    "enable.idempotence", "true",
-                    "linger.ms", "5",
-                    "compression.type", "lz4");
+    // The gateway's own producer settings, so both sides batch alike.
+    private static final Map<String, String> GATEWAY_PRODUCER = gatewayProducer();
 
     @Mixin BenchOptions bench;
 
@@ -107,8 +105,8 @@ public final class IngestScenario implements Scenario {
             baselineRecords = Math.min(baselineRecords, 1_500_000);
         }
         int recordSize = TypicalReading.record("bench-123", 123_456).getSerializedSize();
-        try (BenchStack stack = BenchStack.start(bench.freshDir("ingest"), partitions);
-                IngestGateway gateway = stack.startIngestGateway();
+        try (LocalStack stack = bench.startStack("ingest", partitions);
+                Service gateway = stack.startIngestGateway();
                 IngestLoad load =
                         IngestLoad.connect(
                                 stack,
@@ -116,12 +114,12 @@ public final class IngestScenario implements Scenario {
                                 devices,
                                 batch,
                                 sourceAddresses)) {
-            stack.createTopic(BASELINE_TOPIC);
+            TopicAdmin.create(stack.kafka(), BASELINE_TOPIC);
             measure(report, stack, load, recordSize);
         }
     }
 
-    private void measure(BenchReport report, BenchStack stack, IngestLoad load, int recordSize)
+    private void measure(BenchReport report, LocalStack stack, IngestLoad load, int recordSize)
             throws Exception {
         List<IngestLoad.Check> checks = new ArrayList<>();
         load.saturate(warmup, window, new ArrayList<>());
@@ -165,7 +163,7 @@ public final class IngestScenario implements Scenario {
     }
 
     private KafkaTools.ProducerResult producerPerf(
-            BenchStack stack, int recordSize, double throughput, long records) {
+            LocalStack stack, int recordSize, double throughput, long records) {
         return KafkaTools.producerPerformance(
                 stack.bootstrapServers(),
                 BASELINE_TOPIC,
@@ -175,6 +173,20 @@ public final class IngestScenario implements Scenario {
                 throughput,
                 GATEWAY_PRODUCER,
                 Duration.ofMinutes(5));
+    }
+
+    /** The gateway producer's policy (acks, idempotence, linger, compression, timeouts). */
+    private static Map<String, String> gatewayProducer() {
+        Map<String, String> policy = new java.util.TreeMap<>();
+        IngestProducer.properties(KafkaConfig.of("unused:9092", ""), "unused")
+                .forEach((k, v) -> {
+                    if (!k.equals("bootstrap.servers")
+                            && !k.equals("client.id")
+                            && !k.endsWith(".serializer")) {
+                        policy.put(k, String.valueOf(v));
+                    }
+                });
+        return Map.copyOf(policy);
     }
 
     String describe() {

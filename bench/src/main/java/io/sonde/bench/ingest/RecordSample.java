@@ -1,12 +1,13 @@
 package io.sonde.bench.ingest;
 
-import io.sonde.bench.BenchStack;
+import io.sonde.stack.LocalStack;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The sizes of one record the gateway really wrote: key, value and headers, to show that the
@@ -14,10 +15,13 @@ import org.apache.kafka.common.header.Header;
  */
 record RecordSample(int keyBytes, int valueBytes, int headerBytes, List<String> headers) {
 
-    static RecordSample first(BenchStack stack) {
+    static RecordSample first(LocalStack stack) {
         String topic = stack.kafka().topics().telemetry().name();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(stack.kafka().consumerProperties("sonde-bench-sample"))) {
+                new KafkaConsumer<>(
+                        stack.kafka().clientProperties("sonde-bench-sample"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
             TopicPartition p = new TopicPartition(topic, 0);
             consumer.assign(List.of(p));
             consumer.seekToBeginning(List.of(p));

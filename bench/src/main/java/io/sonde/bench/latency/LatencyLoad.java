@@ -1,13 +1,15 @@
 package io.sonde.bench.latency;
 
-import io.sonde.bench.BenchStack;
+import io.sonde.bench.BenchException;
 import io.sonde.bench.LatencyRecorder;
 import io.sonde.bench.OpenLoop;
-import io.sonde.bench.client.DeviceClient;
-import io.sonde.bench.client.DeviceFleet;
-import io.sonde.bench.client.SseClient;
-import io.sonde.bench.client.UplinkEncoder;
+import io.sonde.bench.load.BenchDevice;
+import io.sonde.bench.load.DeviceFleet;
+import io.sonde.bench.load.UplinkEncoder;
+import io.sonde.client.push.SseClient;
 import io.sonde.proto.v1.ErrorCode;
+import io.sonde.stack.LocalStack;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: {@link #send} phases run on the calling thread, the only sender; acks arrive on the
  * HTTP client threads, events on each dashboard's reader thread.
  */
-final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
+final class LatencyLoad implements BenchDevice.Events, AutoCloseable {
     static final String PREFIX = "bench-";
     // Seqs remembered per device: at 5 readings/s, 400 s of history, far above any latency.
     private static final int RING = 2048;
@@ -50,7 +52,7 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
     private volatile long lastEventNanos;
     private long expected;
 
-    LatencyLoad(BenchStack stack, int ingestPort, int devices, int sourceAddresses) {
+    LatencyLoad(LocalStack stack, int ingestPort, int devices, int sourceAddresses) {
         this.sentAt = new long[devices][RING];
         this.seqs = new long[devices];
         this.followers = new int[devices];
@@ -67,7 +69,7 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
     /**
      * Opens {@code count} dashboards, dashboard k following devices k*follow ... k*follow+follow-1.
      */
-    void openDashboards(BenchStack stack, int pushPort, int count, int follow) {
+    void openDashboards(LocalStack stack, int pushPort, int count, int follow) {
         String token =
                 stack.issuer()
                         .viewer(
@@ -86,7 +88,18 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
                                         "telemetry:" + PREFIX + device, StandardCharsets.UTF_8));
             }
             URI uri = URI.create("http://127.0.0.1:" + pushPort + "/v1/events?" + q);
-            dashboards.add(SseClient.open(http, uri, token, this::event));
+            try {
+                SseClient sse = SseClient.to(uri).http(http).token(token).open(this::event);
+                if (sse.status() != 200) {
+                    throw new BenchException("SSE " + uri + " answered " + sse.status());
+                }
+                dashboards.add(sse);
+            } catch (IOException e) {
+                throw new BenchException("cannot open dashboard stream " + uri, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchException("interrupted opening dashboards", e);
+            }
         }
     }
 
@@ -104,7 +117,7 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
      */
     OpenLoop.Stats send(double perSecond, Duration duration, LatencyRecorder into)
             throws Exception {
-        List<DeviceClient> devices = fleet.devices();
+        List<BenchDevice> devices = fleet.devices();
         recorder = into;
         OpenLoop.Stats stats =
                 OpenLoop.run(
@@ -151,9 +164,11 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
         return closed.sum();
     }
 
-    private void event(String name, String data, long receivedNanos) {
+    private void event(SseClient.Event event) {
+        long receivedNanos = event.receivedNanos();
+        String data = event.data();
         lastEventNanos = receivedNanos;
-        if (!name.equals("telemetry")) {
+        if (!event.event().equals("telemetry")) {
             return;
         }
         received.increment();
@@ -186,15 +201,15 @@ final class LatencyLoad implements DeviceClient.Events, AutoCloseable {
     }
 
     @Override
-    public void acked(DeviceClient device, long firstSeq, int readings, long intendedNanos) {}
+    public void acked(BenchDevice device, long firstSeq, int readings, long intendedNanos) {}
 
     @Override
-    public void rejected(DeviceClient device, int readings, ErrorCode code, String message) {
+    public void rejected(BenchDevice device, int readings, ErrorCode code, String message) {
         rejected.increment();
     }
 
     @Override
-    public void closed(DeviceClient device, int status, String reason) {
+    public void closed(BenchDevice device, int status, String reason) {
         closed.increment();
     }
 

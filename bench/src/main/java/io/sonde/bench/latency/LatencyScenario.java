@@ -4,14 +4,13 @@ import io.sonde.bench.AbResult;
 import io.sonde.bench.AbRunner;
 import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
-import io.sonde.bench.BenchStack;
 import io.sonde.bench.KafkaTools;
 import io.sonde.bench.LatencyRecorder;
 import io.sonde.bench.Scenario;
-import io.sonde.bench.client.TypicalReading;
-import io.sonde.ingest.IngestGateway;
-import io.sonde.push.PushGateway;
-import io.sonde.stream.StreamProcessor;
+import io.sonde.bench.TopicAdmin;
+import io.sonde.bench.load.TypicalReading;
+import io.sonde.platform.service.Service;
+import io.sonde.stack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,14 +86,14 @@ public final class LatencyScenario implements Scenario {
             duration = Duration.ofMinutes(1);
         }
         int recordSize = TypicalReading.record("bench-123", 123_456).getSerializedSize();
-        try (BenchStack stack = BenchStack.start(bench.freshDir("latency"), partitions);
-                StreamProcessor streams = stack.startStreamProcessor("sonde.stream-processor");
-                IngestGateway ingest = stack.startIngestGateway();
-                PushGateway push = stack.startPushGateway();
+        try (LocalStack stack = bench.startStack("latency", partitions);
+                Service streams = stack.startStreamProcessor();
+                Service ingest = stack.startIngestGateway();
+                Service push = stack.startPushGateway();
                 LatencyLoad load =
                         new LatencyLoad(stack, ingest.port(), devices, sourceAddresses)) {
             load.openDashboards(stack, push.port(), dashboards, follow);
-            stack.createTopic(BASELINE_TOPIC);
+            TopicAdmin.create(stack.kafka(), BASELINE_TOPIC);
             double perSecond = devices * rate;
             load.send(perSecond, warmup, null);
             LatencyRecorder all = new LatencyRecorder();

@@ -1,9 +1,11 @@
 package io.sonde.bench.streams;
 
 import io.sonde.bench.BenchException;
-import io.sonde.bench.BenchStack;
-import io.sonde.bench.client.TypicalReading;
+import io.sonde.bench.TopicAdmin;
+import io.sonde.bench.load.TypicalReading;
+import io.sonde.ingest.IngestProducer;
 import io.sonde.proto.v1.TelemetryRecord;
+import io.sonde.stack.LocalStack;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,14 +21,15 @@ final class Prefill {
     /**
      * @return the records written
      */
-    static long write(BenchStack stack, long records, int devices) {
+    static long write(LocalStack stack, long records, int devices) {
         String topic = stack.kafka().topics().telemetry().name();
         long steps = Math.max(1, records / devices);
         long startNanos = (System.currentTimeMillis() - steps * 1000) * 1_000_000L;
         long written = 0;
         TelemetryRecord template = TypicalReading.record("bench-0", 1);
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(stack.kafka().producerProperties("sonde-bench-prefill"))) {
+                new KafkaProducer<>(
+                        IngestProducer.properties(stack.kafka(), "sonde-bench-prefill"))) {
             for (long step = 0; step < steps; step++) {
                 long time = startNanos + step * 1_000_000_000L;
                 for (int d = 0; d < devices && written < records; d++) {
@@ -47,7 +50,7 @@ final class Prefill {
             }
             producer.flush();
         }
-        long inTopic = stack.endOffsetSum(topic);
+        long inTopic = TopicAdmin.endOffsetSum(stack.kafka(), topic);
         if (inTopic != written) {
             throw new BenchException(
                     "pre-fill wrote " + written + " but the topic holds " + inTopic);

@@ -1,8 +1,8 @@
 package io.sonde.bench.streams;
 
 import io.sonde.bench.BenchException;
-import io.sonde.bench.BenchStack;
-import io.sonde.stream.StreamProcessor;
+import io.sonde.platform.service.Service;
+import io.sonde.stack.LocalStack;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +12,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * One timed run of the stream processor over a pre-filled telemetry topic: a new application id (so
@@ -37,20 +36,21 @@ record StreamsRun(long records, long startNanos, long runningNanos, long doneNan
         return records / ((doneNanos - startNanos) / 1e9);
     }
 
-    static StreamsRun time(BenchStack stack, String applicationId, long records, Duration timeout) {
+    static StreamsRun time(LocalStack stack, String applicationId, long records, Duration timeout) {
         String topic = stack.kafka().topics().telemetry().name();
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long running = 0;
         try (Admin admin = Admin.create(stack.kafka().adminProperties("sonde-bench-streams"));
-                StreamProcessor processor = stack.startStreamProcessor(applicationId)) {
+                Service processor = stack.startStreamProcessor(applicationId)) {
             while (System.nanoTime() < deadline) {
                 long now = System.nanoTime();
-                if (running == 0 && processor.state() == KafkaStreams.State.RUNNING) {
+                if (running == 0 && processor.readiness().up()) {
                     running = now;
                 }
-                if (processor.state() == KafkaStreams.State.ERROR) {
-                    throw new BenchException("stream processor failed (state ERROR)");
+                if (!processor.liveness().up()) {
+                    throw new BenchException(
+                            "stream processor failed: " + processor.liveness().problems());
                 }
                 if (committed(admin, applicationId, topic) >= records) {
                     return new StreamsRun(records, start, running == 0 ? start : running, now);

@@ -4,9 +4,9 @@ import io.sonde.bench.AbResult;
 import io.sonde.bench.AbRunner;
 import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
-import io.sonde.bench.BenchStack;
 import io.sonde.bench.KafkaTools;
 import io.sonde.bench.Scenario;
+import io.sonde.stack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class StreamsScenario implements Scenario {
         if (bench.quick()) {
             records = Math.min(records, 100_000);
         }
-        try (BenchStack stack = BenchStack.start(bench.freshDir("streams"), partitions)) {
+        try (LocalStack stack = bench.startStack("streams", partitions)) {
             String topic = stack.kafka().topics().telemetry().name();
             long written = Prefill.write(stack, records, devices);
             List<KafkaTools.ConsumerResult> baselines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.sonde.platform.kafka;
 
+import java.lang.System.Logger.Level;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -21,7 +21,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * partitions or retention wins).
  */
 public final class TopicProvisioner {
-    private static final Logger LOG = Logger.getLogger(TopicProvisioner.class.getName());
+    private static final System.Logger LOG = System.getLogger(TopicProvisioner.class.getName());
     private static final long TIMEOUT_SECONDS = 60;
 
     private TopicProvisioner() {}
@@ -31,9 +31,9 @@ public final class TopicProvisioner {
      *
      * @throws KafkaException when the cluster cannot be reached in time
      */
-    public static void ensure(KafkaSettings settings, Collection<? extends Topic<?, ?>> topics) {
-        List<NewTopic> wanted = topics.stream().map(t -> newTopic(t, settings)).toList();
-        try (Admin admin = Admin.create(settings.adminProperties("sonde-provisioner"))) {
+    public static void ensure(KafkaConfig kafka, Collection<? extends Topic<?, ?>> topics) {
+        List<NewTopic> wanted = topics.stream().map(t -> newTopic(t, kafka)).toList();
+        try (Admin admin = Admin.create(kafka.adminProperties("sonde-provisioner"))) {
             Set<String> existing =
                     admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing =
@@ -47,7 +47,7 @@ public final class TopicProvisioner {
             throw new KafkaException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaException(
-                    "cannot reach Kafka at " + settings.bootstrapServers() + ": " + e, e);
+                    "cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e, e);
         }
     }
 
@@ -55,7 +55,9 @@ public final class TopicProvisioner {
             throws InterruptedException, TimeoutException, ExecutionException {
         try {
             admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            LOG.info(() -> "created topics " + missing.stream().map(NewTopic::name).toList());
+            LOG.log(
+                    Level.INFO,
+                    () -> "created topics " + missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             // Another service may have created them a moment before us.
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -64,12 +66,12 @@ public final class TopicProvisioner {
         }
     }
 
-    private static NewTopic newTopic(Topic<?, ?> topic, KafkaSettings settings) {
+    private static NewTopic newTopic(Topic<?, ?> topic, KafkaConfig kafka) {
         Optional<Short> replication =
-                settings.replicationFactor() > 0
-                        ? Optional.of(settings.replicationFactor())
+                kafka.replicationFactor() > 0
+                        ? Optional.of(kafka.replicationFactor())
                         : Optional.empty();
-        NewTopic t = new NewTopic(topic.name(), Optional.of(settings.partitions()), replication);
+        NewTopic t = new NewTopic(topic.name(), Optional.of(kafka.partitions()), replication);
         if (topic.compacted()) {
             t.configs(
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));

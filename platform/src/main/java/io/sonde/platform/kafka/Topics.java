@@ -10,8 +10,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The one catalogue of Sonde's topics (SPEC §7). A prefix lets several deployments, or several
- * tests, share one cluster without seeing each other's records.
+ * The one catalogue of Sonde's topics (docs/topics.md). A prefix lets several deployments, or
+ * several tests, share one cluster without seeing each other's records.
  */
 public final class Topics {
     /** Prefix of every topic name unless configured otherwise. */

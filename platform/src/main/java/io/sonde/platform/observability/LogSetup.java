@@ -29,14 +29,24 @@ public final class LogSetup {
 
     private LogSetup() {}
 
-    /** Replaces the root handlers; call once at process start. */
+    /**
+     * Replaces the root handlers; call once at process start, before anything logs, so that the
+     * shutdown-safe log manager can be installed.
+     */
     public static void configure() {
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         String format = System.getenv(FORMAT_ENV);
         Formatter formatter =
                 format != null && format.toLowerCase(Locale.ROOT).equals("json")
                         ? new JsonLogFormatter()
                         : new TextLogFormatter();
-        LogManager.getLogManager().reset();
+        LogManager manager = LogManager.getLogManager();
+        if (manager instanceof ShutdownSafeLogManager safe) {
+            safe.resetNow();
+        } else {
+            // java.util.logging was in use before this call (a test JVM): reset as usual.
+            manager.reset();
+        }
         Logger root = Logger.getLogger("");
         Handler handler = new ConsoleHandler();
         handler.setLevel(Level.ALL);

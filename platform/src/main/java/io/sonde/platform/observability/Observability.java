@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <p>Tracing uses the OpenTelemetry SDK, configured from the usual {@code OTEL_*} environment
  * variables when an exporter or endpoint is set there; with none set, spans are created (trace ids
- * flow through Kafka headers) but not exported anywhere.
+ * go into Kafka record headers) but not exported anywhere.
  */
 public final class Observability implements AutoCloseable {
     private static final String INSTRUMENTATION_SCOPE = "io.sonde";
@@ -89,8 +89,8 @@ public final class Observability implements AutoCloseable {
                         .anyMatch(k ->
                                 k.startsWith("OTEL_EXPORTER_") || k.equals("OTEL_TRACES_EXPORTER"));
         if (!exportAsked) {
-            // Spans still get real ids, so trace context flows through Kafka headers to the
-            // browser; they are just not sent anywhere.
+            // Spans still get real ids, so the trace context written into Kafka headers is
+            // real; the spans are just not sent anywhere.
             return OpenTelemetrySdk.builder()
                     .setTracerProvider(
                             SdkTracerProvider.builder()

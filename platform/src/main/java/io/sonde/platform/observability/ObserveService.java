@@ -6,12 +6,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.List;
-import java.util.stream.Collectors;
+import io.sonde.platform.health.Health;
+import io.sonde.platform.health.HealthReport;
 
 /**
- * {@code GET /observe/health} (200 when every check is up, else 503) and {@code GET
- * /observe/metrics} (Prometheus text), the same on every service (SPEC §1).
+ * The same endpoints on every service (docs/operations.md): {@code GET /observe/health} and {@code
+ * /observe/health/ready} (readiness: 200 when every readiness check is up, else 503 naming what is
+ * down), {@code /observe/health/live} (liveness) and {@code /observe/metrics} (Prometheus text).
  */
 public final class ObserveService implements HttpService {
     /** Where the service is registered. */
@@ -20,38 +21,26 @@ public final class ObserveService implements HttpService {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Observability observability;
-    private final List<HealthCheck> checks;
+    private final Health health;
 
-    public ObserveService(Observability observability, List<HealthCheck> checks) {
+    public ObserveService(Observability observability, Health health) {
         this.observability = observability;
-        this.checks = List.copyOf(checks);
+        this.health = health;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/health", this::health).get("/metrics", this::metrics);
+        rules.get("/health", (req, res) -> send(res, health.readiness()))
+                .get("/health/ready", (req, res) -> send(res, health.readiness()))
+                .get("/health/live", (req, res) -> send(res, health.liveness()))
+                .get("/metrics", this::metrics);
     }
 
-    private void health(ServerRequest req, ServerResponse res) {
-        boolean allUp = checks.stream().allMatch(c -> c.up().getAsBoolean());
-        String body =
-                checks.stream()
-                        .map(c ->
-                                "\""
-                                        + c.name()
-                                        + "\":\""
-                                        + (c.up().getAsBoolean() ? "UP" : "DOWN")
-                                        + "\"")
-                        .collect(
-                                Collectors.joining(
-                                        ",",
-                                        "{\"status\":\""
-                                                + (allUp ? "UP" : "DOWN")
-                                                + "\",\"checks\":{",
-                                        "}}"));
-        res.status(allUp ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+    private static void send(ServerResponse res, HealthReport report) {
+        res.status(report.up() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .send(body);
+                .header(HeaderNames.CACHE_CONTROL, "no-store")
+                .send(report.toJson());
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the token of a request (SPEC §3): {@code Authorization: Bearer}, else the {@code
- * access_token} query parameter (browsers cannot set headers on EventSource or WebSocket), else the
- * cookie {@code sonde_token}.
+ * Finds the token of a request (docs/authentication.md): {@code Authorization: Bearer}, else the
+ * {@code access_token} query parameter (browsers cannot set headers on EventSource or WebSocket),
+ * else the cookie {@code sonde_token}.
  */
 public final class BearerTokens {
     public static final String QUERY_PARAM = "access_token";

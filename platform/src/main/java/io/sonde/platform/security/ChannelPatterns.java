@@ -3,8 +3,8 @@ package io.sonde.platform.security;
 import java.util.List;
 
 /**
- * Viewer-token channel patterns (SPEC §3): {@code *} matches any run of characters, every other
- * character matches itself. {@code telemetry:*} matches {@code telemetry:dev-1}.
+ * Viewer-token channel patterns (docs/authentication.md): {@code *} matches any run of characters,
+ * every other character matches itself. {@code telemetry:*} matches {@code telemetry:dev-1}.
  */
 public final class ChannelPatterns {
     private ChannelPatterns() {}

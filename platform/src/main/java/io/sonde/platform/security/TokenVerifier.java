@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies Sonde JWTs (SPEC §3): signature by ES256 or RS256 only (never {@code none}, never HMAC),
- * {@code exp} required and in the future, {@code aud} containing the expected audience.
- * Thread-safe; one instance per service.
+ * Verifies Sonde JWTs (docs/authentication.md): signature by ES256 or RS256 only (never {@code
+ * none}, never HMAC), {@code exp} required and in the future, {@code aud} containing the expected
+ * audience. Thread-safe; one instance per service.
  */
 public final class TokenVerifier {
     /** Audience of device tokens. */

@@ -3,12 +3,12 @@ package io.sonde.push.hub;
 import java.util.Optional;
 
 /**
- * The channel names of SPEC §6 that this gateway serves, shared by the publishers that name the
- * channel of each event and the transports that check what a client asks for.
+ * The channel names of docs/streams.md that this gateway serves, shared by the publishers that name
+ * the channel of each event and the transports that check what a client asks for.
  *
  * <p>Served: {@code devices}, {@code telemetry:DEVICE}, {@code aggregates:DEVICE}. The alert
- * channels are named by the SPEC but not served yet; asking for one is refused with a message
- * saying so rather than accepted and left silent.
+ * channels are named in docs/streams.md but not served yet; asking for one is refused with a
+ * message saying so rather than accepted and left silent.
  */
 public final class Channels {
     public static final String DEVICES = "devices";

@@ -6,9 +6,9 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * An event id (SPEC §6): the position of one event in a partitioned log, encoded as an opaque
- * base64url string. Clients must not parse it; the version byte lets the encoding grow (e.g. to a
- * vector of positions for multi-channel resume) without breaking ids already handed out.
+ * An event id (docs/streams.md): the position of one event in a partitioned log, encoded as an
+ * opaque base64url string. Clients must not parse it; the version byte lets the encoding grow (e.g.
+ * to a vector of positions for multi-channel resume) without breaking ids already handed out.
  *
  * @param log short name of the log, e.g. {@code telemetry}; independent of topic prefixes
  * @param partition partition number

@@ -3,8 +3,8 @@ package io.sonde.push.hub;
 import java.util.Objects;
 
 /**
- * One event as subscribers see it (SPEC §6), already serialized: every subscriber of a channel
- * receives the same instance, so the JSON is written once per event, not once per socket.
+ * One event as subscribers see it (docs/streams.md), already serialized: every subscriber of a
+ * channel receives the same instance, so the JSON is written once per event, not once per socket.
  *
  * @param channel the channel it was published on, e.g. {@code telemetry:dev-1}
  * @param name event name: {@code telemetry}, {@code aggregate}, {@code device}

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON data of SPEC §6 events, built from the Kafka records. Times are epoch milliseconds; a
- * value JSON cannot hold (NaN, infinity) is written as {@code null} rather than as invalid JSON.
- * Map keys are sorted so that the same state always reads the same. Stateless and thread-safe.
+ * The JSON data of the events of docs/streams.md, built from the Kafka records. Times are epoch
+ * milliseconds; a value JSON cannot hold (NaN, infinity) is written as {@code null} rather than as
+ * invalid JSON. Map keys are sorted so that the same state always reads the same. Stateless and
+ * thread-safe.
  */
 final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -1,7 +1,7 @@
 package io.sonde.push.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
 import io.sonde.push.hub.Hub;
 import java.util.List;
@@ -28,12 +28,12 @@ public final class FanOut implements AutoCloseable {
     }
 
     /** Creates and starts the consumers; they run until {@link #close()}. */
-    public static FanOut start(KafkaSettings settings, Hub hub, MeterRegistry meters) {
-        Topics topics = settings.topics();
+    public static FanOut start(KafkaConfig kafka, Hub hub, MeterRegistry meters) {
+        Topics topics = kafka.topics();
         HubPublisher publisher = new HubPublisher(hub);
         FanOutConsumer<?> telemetry =
                 new FanOutConsumer<>(
-                        settings,
+                        kafka,
                         topics.telemetry(),
                         TELEMETRY_LOG,
                         FanOutConsumer.Start.LATEST,
@@ -41,7 +41,7 @@ public final class FanOut implements AutoCloseable {
                         meters);
         FanOutConsumer<?> aggregates =
                 new FanOutConsumer<>(
-                        settings,
+                        kafka,
                         topics.aggregates(),
                         AGGREGATES_LOG,
                         FanOutConsumer.Start.LATEST,
@@ -49,7 +49,7 @@ public final class FanOut implements AutoCloseable {
                         meters);
         FanOutConsumer<?> devices =
                 new FanOutConsumer<>(
-                        settings,
+                        kafka,
                         topics.deviceState(),
                         DEVICE_STATE_LOG,
                         FanOutConsumer.Start.EARLIEST,

@@ -3,9 +3,10 @@ package io.sonde.push.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.sonde.platform.kafka.KafkaSettings;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.push.hub.Cursor;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,15 +14,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The one consumer of one topic in this gateway instance, feeding every session through the hub:
@@ -46,7 +47,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
         void handle(String key, V value, Cursor cursor);
     }
 
-    private static final Logger LOG = Logger.getLogger(FanOutConsumer.class.getName());
+    private static final System.Logger LOG = System.getLogger(FanOutConsumer.class.getName());
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final String RECORDS_METRIC = "sonde.push.records";
@@ -70,7 +71,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private Map<TopicPartition, Long> startEnds = Map.of();
 
     FanOutConsumer(
-            KafkaSettings settings,
+            KafkaConfig kafka,
             Topic<String, V> topic,
             String log,
             Start start,
@@ -81,12 +82,28 @@ final class FanOutConsumer<V> implements AutoCloseable {
         this.start = start;
         this.handler = handler;
         String clientId = "sonde-push-" + log + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.consumer = new KafkaConsumer<>(settings.consumerProperties(clientId));
+        this.consumer = new KafkaConsumer<>(properties(kafka, clientId));
         this.clientMetrics = new KafkaClientMetrics(consumer);
         clientMetrics.bindTo(meters);
         this.records = counter(meters, "fanned_out");
         this.skipped = counter(meters, "skipped");
         this.thread = Thread.ofPlatform().name(THREAD_PREFIX + log).unstarted(this::run);
+    }
+
+    /**
+     * A consumer without a group that sees committed records only; the verbatim {@code
+     * sonde.kafka.consumer.*} settings win.
+     */
+    static Map<String, Object> properties(KafkaConfig kafka, String clientId) {
+        Map<String, Object> props = kafka.clientProperties(clientId);
+        // Streams writes with transactions: never show a reader what was aborted.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.putAll(kafka.consumer());
+        return props;
     }
 
     void start() {
@@ -165,7 +182,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
             partitions.forEach(consumer::position);
             caughtUp = true;
         }
-        LOG.info(() -> "reading " + topic.name() + " from the " + start.name().toLowerCase());
+        LOG.log(
+                Level.INFO,
+                () -> "reading " + topic.name() + " from the " + start.name().toLowerCase());
     }
 
     private void poll() {
@@ -186,7 +205,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
             value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
             skipped.increment();
-            LOG.warning(() -> "skipped an unreadable record of " + record.topic() + ": " + e);
+            LOG.log(
+                    Level.WARNING,
+                    () -> "skipped an unreadable record of " + record.topic() + ": " + e);
             return;
         }
         try {

@@ -9,9 +9,9 @@ import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.PushEvent;
 
 /**
- * Turns records of Sonde's topics into hub events on the SPEC §6 channels, and decides what each
- * channel retains for snapshots: every device's state on {@code devices}, the latest reading on
- * {@code telemetry:DEVICE}, the latest window per (metric, window size) on {@code
+ * Turns records of Sonde's topics into hub events on the channels of docs/streams.md, and decides
+ * what each channel retains for snapshots: every device's state on {@code devices}, the latest
+ * reading on {@code telemetry:DEVICE}, the latest window per (metric, window size) on {@code
  * aggregates:DEVICE}. Called by one consumer thread per topic.
  */
 final class HubPublisher {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /v1/devices} and {@code GET /v1/devices/{id}} (SPEC §6 REST): device states in the
+ * {@code GET /v1/devices} and {@code GET /v1/devices/{id}} (docs/rest.md): device states in the
  * {@code device} event shape, from the same in-memory cache as the {@code devices} snapshot. They
  * show what the {@code devices} channel shows, so the token must allow that channel.
  */

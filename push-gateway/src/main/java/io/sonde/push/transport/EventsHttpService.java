@@ -18,16 +18,14 @@ import io.sonde.push.session.SessionRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * {@code GET /v1/events}: Server-Sent Events (SPEC §6). After authentication and validation the
- * stream sends a {@code retry:} hint, the snapshot of each channel, then live events as the hub
+ * {@code GET /v1/events}: Server-Sent Events (docs/streams.md). After authentication and validation
+ * the stream sends a {@code retry:} hint, the snapshot of each channel, then live events as the hub
  * offers them, with a heartbeat comment whenever nothing else was written for a heartbeat period.
  * When the gateway ends the stream (slow client, shutdown) it first sends an {@code error} event
  * {@code {"code","reason","message"}} without an id.
@@ -41,26 +39,17 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
 
     static final String TRANSPORT = "sse";
 
-    private static final Logger LOG = Logger.getLogger(EventsHttpService.class.getName());
+    private static final System.Logger LOG = System.getLogger(EventsHttpService.class.getName());
 
     private final ViewerAuth auth;
     private final Hub hub;
     private final SessionRegistry sessions;
-    private final Settings settings;
+    private final SseConfig settings;
     private final WriteWatchdog watchdog;
     private final SseFrames frames = new SseFrames();
 
-    /**
-     * @param heartbeat longest silence before a comment is sent
-     * @param retry reconnect delay hinted to clients
-     * @param writeTimeout how long one write may block before the connection is dropped
-     * @param maxChannels most channels in one stream
-     */
-    public record Settings(
-            Duration heartbeat, Duration retry, Duration writeTimeout, int maxChannels) {}
-
     public EventsHttpService(
-            TokenVerifier verifier, Hub hub, SessionRegistry sessions, Settings settings) {
+            TokenVerifier verifier, Hub hub, SessionRegistry sessions, SseConfig settings) {
         this.auth = new ViewerAuth(verifier);
         this.hub = hub;
         this.sessions = sessions;
@@ -119,7 +108,7 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
             sse.flush();
             pump(session, sse);
         } catch (IOException | UncheckedIOException | ServerConnectionException e) {
-            LOG.log(Level.FINE, "SSE client went away", e);
+            LOG.log(Level.DEBUG, "SSE client went away", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

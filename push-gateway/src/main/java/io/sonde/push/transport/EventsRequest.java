@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>Resuming is not honoured yet: a well-formed {@code Last-Event-ID} or {@code lastEventId} is
  * accepted and the stream starts with a snapshot as if none was given; a malformed one is a 400, as
- * SPEC §6 says. {@code since} is refused with a 400 until replay exists.
+ * docs/streams.md says. {@code since} is refused with a 400 until replay exists.
  *
  * @param channels channel names, validated
  * @param snapshot whether to send the channels' current state first

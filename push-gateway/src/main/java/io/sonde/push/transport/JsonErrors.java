@@ -8,7 +8,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.sonde.push.session.CloseReason;
 
-/** Error bodies as SPEC §6 spells them: {@code {"code": "...", "message": "..."}}. */
+/** Error bodies as docs/errors.md spells them: {@code {"code": "...", "message": "..."}}. */
 final class JsonErrors {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -36,7 +36,7 @@ final class JsonErrors {
 
     /**
      * Data of the SSE {@code error} event that ends a stream: the error object plus {@code reason},
-     * the field SPEC §6 names for this close ({@code "slow"}, {@code "shutdown"}).
+     * the code docs/streams.md names for this close ({@code "slow"}, {@code "shutdown"}).
      */
     static String closeEvent(CloseReason reason) {
         ObjectNode node = MAPPER.createObjectNode();

@@ -2,7 +2,10 @@ package io.sonde.push.transport;
 
 import io.helidon.http.Status;
 
-/** A request the gateway refuses, with the status and the SPEC's JSON error to answer it with. */
+/**
+ * A request the gateway refuses, with the status and the JSON error of docs/errors.md to answer it
+ * with.
+ */
 final class RequestException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 /**
  * Writes the Server-Sent Events wire format (WHATWG HTML, "server-sent events") onto a response
  * stream. Framed here rather than through Helidon's {@code SseSink} because that sink (4.5) drops
- * an event's reconnect delay, and SPEC §6 asks for a {@code retry:} hint.
+ * an event's reconnect delay, and docs/streams.md promises a {@code retry:} hint.
  *
  * <p>Every write runs inside the watchdog's guard, so a client that stops reading is dropped
  * instead of holding the thread. Not thread-safe: one writer thread per stream.

@@ -8,9 +8,9 @@ import io.sonde.platform.security.VerifiedToken;
 import java.util.Collection;
 
 /**
- * Viewer authentication of SPEC §3 for every push endpoint: the token from the header, query or
- * cookie, verified for the {@code sonde-push} audience, then checked against the channels asked
- * for. Thread-safe.
+ * Viewer authentication (docs/authentication.md) for every push endpoint: the token from the
+ * header, query or cookie, verified for the {@code sonde-push} audience, then checked against the
+ * channels asked for. Thread-safe.
  */
 final class ViewerAuth {
     private final TokenVerifier verifier;

@@ -1,0 +1,22 @@
+package io.sonde.ingest;
+
+import io.sonde.proto.v1.TelemetryBatch;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where an admitted batch goes: {@link TelemetryPublisher} writes it to Kafka. The seam lets the
+ * routing tests run the WebSocket and HTTP paths without a broker.
+ */
+interface TelemetryWriter {
+    /**
+     * Writes every reading of {@code batch} for {@code deviceId}, received at {@code receivedNanos}
+     * (Unix time).
+     *
+     * @return completes once every reading is durable, or exceptionally with the first failure; it
+     *     may complete on an I/O thread, so continuations must not block
+     */
+    CompletableFuture<Void> write(String deviceId, TelemetryBatch batch, long receivedNanos);
+
+    /** Pushes out anything buffered, so that what is owed completes soon; may block briefly. */
+    void flush();
+}

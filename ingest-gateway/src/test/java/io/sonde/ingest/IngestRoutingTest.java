@@ -1,0 +1,221 @@
+package io.sonde.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.sonde.client.device.DeviceHttp;
+import io.sonde.client.device.WireFormat;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
+import io.sonde.platform.health.Health;
+import io.sonde.platform.observability.Observability;
+import io.sonde.platform.observability.ObserveService;
+import io.sonde.platform.security.TokenVerifier;
+import io.sonde.proto.v1.Downlink;
+import io.sonde.proto.v1.ErrorCode;
+import io.sonde.proto.v1.TelemetryBatch;
+import io.sonde.testing.TestDevice;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's whole route table ({@link IngestGatewayMain#routing}) on a real server on a free
+ * port, without Kafka: what the gateway refuses never reaches a writer, and admitted batches go to
+ * a writer the test completes by hand, so that "ack only once durable" is observable.
+ */
+@Timeout(60)
+class IngestRoutingTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir Path keyDir;
+    private TokenIssuer issuer;
+    private HandWriter writer;
+    private ConnectionRegistry connections;
+    private Observability observability;
+    private WebServer server;
+
+    /** Writes nothing: each batch waits until the test completes its future. */
+    private static final class HandWriter implements TelemetryWriter {
+        final LinkedBlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
+
+        @Override
+        public CompletableFuture<Void> write(String deviceId, TelemetryBatch batch, long now) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        @Override
+        public void flush() {}
+
+        CompletableFuture<Void> next() throws InterruptedException {
+            CompletableFuture<Void> f = pending.poll(10, TimeUnit.SECONDS);
+            assertThat(f).as("a batch reached the writer").isNotNull();
+            return f;
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        DevKeys keys = DevKeys.loadOrCreate(keyDir);
+        issuer = keys.issuer();
+        IngestConfig config =
+                IngestConfig.create(
+                        Config.just(ConfigSources.create(Map.of("max-message-bytes", "4096"))));
+        writer = new HandWriter();
+        observability = Observability.create("ingest-test");
+        connections = new ConnectionRegistry(config);
+        IngestContext context =
+                new IngestContext(
+                        config,
+                        TokenVerifier.of(keys.publicKeys()),
+                        new BatchIntake(
+                                config,
+                                writer,
+                                new IngestMetrics(observability.meters(), connections)),
+                        connections);
+        HttpRouting.Builder http = HttpRouting.builder();
+        WsRouting.Builder ws = WsRouting.builder();
+        IngestGatewayMain.routing(
+                http, ws, context, new ObserveService(observability, new Health()));
+        server =
+                WebServer.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .addProtocol(IngestGatewayMain.websocket(config))
+                        .routing(http)
+                        .addRouting(ws)
+                        .build()
+                        .start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        connections.close();
+        observability.close();
+    }
+
+    private String device(String id) {
+        return issuer.device(id, Duration.ofMinutes(5));
+    }
+
+    @Test
+    void acknowledgesABatchOnlyOnceItsWriteCompletesAndInOrder() throws Exception {
+        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-a"))) {
+            dev.send(Readings.batch(1, 2));
+            dev.send(Readings.batch(3, 2));
+            CompletableFuture<Void> first = writer.next();
+            CompletableFuture<Void> second = writer.next();
+
+            second.complete(null);
+            assertThat(dev.pending()).as("no ack while the first write is open").isZero();
+            first.complete(null);
+
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(2);
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void answersAJsonDeviceInJson() throws Exception {
+        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-json"))) {
+            dev.sendText(
+                    "{\"batch\":{\"readings\":[{\"seq\":\"7\",\"metrics\":{\"humidity\":40.5}}]}}");
+            writer.next().complete(null);
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void anInvalidBatchIsRefusedByNameAndTheConnectionStaysOpen() throws Exception {
+        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-v"))) {
+            dev.send(Readings.of(Readings.reading(1, Double.NaN)));
+            Downlink error = dev.next();
+            assertThat(error.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(error.getError().getMessage()).contains("temperature");
+            assertThat(writer.pending).isEmpty();
+            assertThat(dev.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesMissingWrongAudienceExpiredAndForeignTokensWith1008() throws Exception {
+        assertThat(TestDevice.connectWithoutToken(server.port()).awaitClose()).isEqualTo(1008);
+        String viewer = issuer.viewer("v", List.of("*"), false, Duration.ofMinutes(5));
+        assertThat(TestDevice.connect(server.port(), viewer).awaitClose()).isEqualTo(1008);
+        String expired = issuer.device("dev-x", Duration.ofMinutes(-5));
+        assertThat(TestDevice.connect(server.port(), expired).awaitClose()).isEqualTo(1008);
+        String foreign =
+                DevKeys.loadOrCreate(keyDir.resolve("other"))
+                        .issuer()
+                        .device("dev-x", Duration.ofMinutes(5));
+        assertThat(TestDevice.connect(server.port(), foreign).awaitClose()).isEqualTo(1008);
+    }
+
+    @Test
+    void closesGarbageWith1007AndOversizedMessagesWith1009() throws Exception {
+        TestDevice garbage = TestDevice.connect(server.port(), device("dev-g"));
+        garbage.sendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        assertThat(garbage.awaitClose()).isEqualTo(1007);
+
+        TestDevice badJson = TestDevice.connect(server.port(), device("dev-j"));
+        badJson.sendText("{not json");
+        assertThat(badJson.awaitClose()).isEqualTo(1007);
+
+        TestDevice big = TestDevice.connect(server.port(), device("dev-big"));
+        big.send(Readings.batch(1, 200));
+        assertThat(big.awaitClose()).isEqualTo(1009);
+        assertThat(writer.pending).isEmpty();
+    }
+
+    @Test
+    void theHttpPathRefusesBadRequestsWithTheirStatus() throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/telemetry");
+        DeviceHttp http = new DeviceHttp(HTTP, uri, WireFormat.PROTOBUF);
+        byte[] batch = Readings.batch(1, 1).getBatch().toByteArray();
+
+        assertThat(http.postWithoutToken("application/x-protobuf", batch).status()).isEqualTo(401);
+        assertThat(http.post("not-a-jwt", "application/x-protobuf", batch).status()).isEqualTo(401);
+        assertThat(http.post(device("d"), "text/plain", batch).status()).isEqualTo(415);
+        assertThat(http.post(device("d"), "application/x-protobuf", new byte[8192]).status())
+                .isEqualTo(413);
+        DeviceHttp.Response invalid =
+                http.post(device("d"), Readings.of(Readings.reading(1, Double.NaN)).getBatch());
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.code()).contains("INVALID_ARGUMENT");
+        assertThat(writer.pending).isEmpty();
+    }
+
+    @Test
+    void servesLivenessAndMetricsAndNoUnknownRoute() throws Exception {
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/observe/metrics").body()).contains("sonde_ingest_connections");
+        assertThat(get("/v1/nothing").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
