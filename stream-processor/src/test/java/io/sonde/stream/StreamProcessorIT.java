@@ -3,6 +3,7 @@ package io.sonde.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sonde.devtools.DevKeys;
 import io.sonde.platform.config.ServiceConfig;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
@@ -107,6 +108,9 @@ class StreamProcessorIT {
         overrides.put("sonde.kafka.replication-factor", String.valueOf(kafka.replicationFactor()));
         overrides.put("sonde.stream.application-id", applicationId);
         overrides.put("sonde.stream.state-dir", stateDir.toString());
+        overrides.put(
+                "sonde.auth.jwks",
+                DevKeys.loadOrCreate(stateDir.resolveSibling("keys")).jwksFile().toString());
         return overrides;
     }
 
@@ -188,13 +192,16 @@ class StreamProcessorIT {
                 consumer.seekToBeginning(partitions);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                String key = new String(r.key(), StandardCharsets.UTF_8);
                 if (r.topic().equals(aggregates.name())) {
                     Aggregate a =
                             aggregates
                                     .valueSerde()
                                     .deserializer()
                                     .deserialize(r.topic(), r.value());
+                    assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                            .as("aggregates are keyed by device")
+                            .isEqualTo(a.getDeviceId());
+                    String key = a.getDeviceId() + "/" + a.getMetric() + "/" + a.getWindow();
                     assertThat(a.getCount())
                             .as("a duplicate was counted in %s", key)
                             .isLessThanOrEqualTo(3);

@@ -63,12 +63,12 @@ public final class Topics {
         return telemetry;
     }
 
-    /** Windowed aggregates; key: {@code device/metric/window}. Written by the stream processor. */
+    /** Windowed aggregates; key: device id. Written by the stream processor. */
     public Topic<String, Aggregate> aggregates() {
         return aggregates;
     }
 
-    /** Alert raise and clear events; key: {@code rule/device}. */
+    /** Alert raise and clear events; key: device id. Written by the stream processor. */
     public Topic<String, Alert> alerts() {
         return alerts;
     }

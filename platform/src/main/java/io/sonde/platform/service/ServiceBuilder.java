@@ -192,6 +192,14 @@ public final class ServiceBuilder {
         server = Optional.of(web);
     }
 
+    /**
+     * The port the server listens on, once {@link #serve} ran (the chosen one when configured as
+     * 0): for a part that must advertise it.
+     */
+    public int port() {
+        return server.orElseThrow(() -> new IllegalStateException("serve() has not run")).port();
+    }
+
     private Service finish() {
         WebServer web =
                 server.orElseThrow(() ->

@@ -1,5 +1,6 @@
 package io.sonde.push.kafka;
 
+import io.sonde.platform.records.RecordJson;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
@@ -40,7 +41,7 @@ final class HubPublisher {
                         Channels.telemetry(device),
                         TELEMETRY_EVENT,
                         cursor.encode(),
-                        EventJson.telemetry(value)),
+                        RecordJson.telemetry(value)),
                 LATEST);
     }
 
@@ -53,7 +54,7 @@ final class HubPublisher {
                         Channels.aggregates(value.getDeviceId()),
                         AGGREGATE_EVENT,
                         cursor.encode(),
-                        EventJson.aggregate(value)),
+                        RecordJson.aggregate(value)),
                 value.getMetric() + "/" + value.getWindow());
     }
 
@@ -75,7 +76,7 @@ final class HubPublisher {
                         : value;
         hub.publishRetained(
                 new PushEvent(
-                        Channels.DEVICES, DEVICE_EVENT, cursor.encode(), EventJson.device(state)),
+                        Channels.DEVICES, DEVICE_EVENT, cursor.encode(), RecordJson.device(state)),
                 device);
     }
 }

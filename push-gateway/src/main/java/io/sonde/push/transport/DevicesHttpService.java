@@ -5,6 +5,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sonde.platform.http.ApiErrors;
+import io.sonde.platform.http.ApiException;
+import io.sonde.platform.http.ViewerAuth;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.platform.security.VerifiedToken;
 import io.sonde.push.hub.Channels;
@@ -38,8 +41,8 @@ public final class DevicesHttpService implements HttpService {
     private void all(ServerRequest req, ServerResponse res) {
         try {
             authorize(req);
-        } catch (RequestException e) {
-            JsonErrors.send(res, e);
+        } catch (ApiException e) {
+            ApiErrors.send(res, e);
             return;
         }
         List<PushEvent> states = hub.retained(Channels.DEVICES);
@@ -53,15 +56,15 @@ public final class DevicesHttpService implements HttpService {
             authorize(req);
             PushEvent state =
                     hub.retained(Channels.DEVICES, id)
-                            .orElseThrow(() ->
-                                    RequestException.notFound("no device '" + id + "' is known"));
+                            .orElseThrow(
+                                    () -> ApiException.notFound("no device '" + id + "' is known"));
             json(res, state.data());
-        } catch (RequestException e) {
-            JsonErrors.send(res, e);
+        } catch (ApiException e) {
+            ApiErrors.send(res, e);
         }
     }
 
-    private void authorize(ServerRequest req) throws RequestException {
+    private void authorize(ServerRequest req) throws ApiException {
         VerifiedToken token = auth.authenticate(req);
         ViewerAuth.requireReadable(token, List.of(Channels.DEVICES));
     }

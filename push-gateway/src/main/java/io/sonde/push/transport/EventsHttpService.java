@@ -8,6 +8,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sonde.platform.http.ApiErrors;
+import io.sonde.platform.http.ApiException;
+import io.sonde.platform.http.ViewerAuth;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.platform.security.VerifiedToken;
 import io.sonde.push.hub.Hub;
@@ -73,8 +76,8 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
             VerifiedToken token = auth.authenticate(req);
             request = EventsRequest.parse(req, settings.maxChannels());
             ViewerAuth.requireReadable(token, request.channels());
-        } catch (RequestException e) {
-            JsonErrors.send(res, e);
+        } catch (ApiException e) {
+            ApiErrors.send(res, e);
             return;
         }
         Session session = sessions.open(TRANSPORT);
@@ -128,7 +131,7 @@ public final class EventsHttpService implements HttpService, AutoCloseable {
             Optional<CloseReason> closed = session.closeReason();
             if (closed.isPresent()) {
                 CloseReason reason = closed.get();
-                sse.event("error", JsonErrors.closeEvent(reason));
+                sse.event("error", CloseEvents.closeEvent(reason));
                 sse.flush();
                 return;
             }

@@ -2,6 +2,7 @@ package io.sonde.push.transport;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.sonde.platform.http.ApiException;
 import io.sonde.push.hub.Channels;
 import io.sonde.push.hub.Cursor;
 import java.util.LinkedHashSet;
@@ -32,48 +33,48 @@ record EventsRequest(List<String> channels, boolean snapshot) {
     }
 
     /**
-     * @throws RequestException 400 naming what is wrong
+     * @throws ApiException 400 naming what is wrong
      */
-    static EventsRequest parse(ServerRequest req, int maxChannels) throws RequestException {
+    static EventsRequest parse(ServerRequest req, int maxChannels) throws ApiException {
         List<String> asked = req.query().all(CHANNEL_PARAM, List::of);
         if (asked.isEmpty()) {
-            throw RequestException.badRequest(
+            throw ApiException.badRequest(
                     "at least one channel parameter is required, e.g. ?channel=devices");
         }
         LinkedHashSet<String> channels = new LinkedHashSet<>(asked);
         if (channels.size() > maxChannels) {
-            throw RequestException.badRequest(
+            throw ApiException.badRequest(
                     "too many channels: at most " + maxChannels + " per stream");
         }
         for (String channel : channels) {
             Optional<String> problem = Channels.problem(channel);
             if (problem.isPresent()) {
-                throw RequestException.badRequest(problem.get());
+                throw ApiException.badRequest(problem.get());
             }
         }
         if (req.query().contains(SINCE_PARAM)) {
-            throw RequestException.badRequest("since is not supported yet by this gateway");
+            throw ApiException.badRequest("since is not supported yet by this gateway");
         }
         checkCursor(req);
         return new EventsRequest(List.copyOf(channels), snapshot(req));
     }
 
-    private static boolean snapshot(ServerRequest req) throws RequestException {
+    private static boolean snapshot(ServerRequest req) throws ApiException {
         String value = req.query().first(SNAPSHOT_PARAM).orElse("true").toLowerCase(Locale.ROOT);
         return switch (value) {
             case "true", "" -> true;
             case "false" -> false;
-            default -> throw RequestException.badRequest("snapshot must be true or false");
+            default -> throw ApiException.badRequest("snapshot must be true or false");
         };
     }
 
-    private static void checkCursor(ServerRequest req) throws RequestException {
+    private static void checkCursor(ServerRequest req) throws ApiException {
         Optional<String> cursor =
                 req.headers()
                         .first(HeaderNames.create(LAST_EVENT_ID))
                         .or(() -> req.query().first(CURSOR_PARAM).asOptional());
         if (cursor.isPresent() && Cursor.parse(cursor.get()).isEmpty()) {
-            throw RequestException.badRequest("malformed cursor: not an event id of this service");
+            throw ApiException.badRequest("malformed cursor: not an event id of this service");
         }
     }
 }

@@ -1,0 +1,96 @@
+package io.sonde.platform.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonde.proto.v1.Aggregate;
+import io.sonde.proto.v1.DeviceState;
+import io.sonde.proto.v1.TelemetryRecord;
+import org.junit.jupiter.api.Test;
+
+class RecordJsonTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Test
+    void telemetryHasTheSpecFieldsWithTimeInMillis() throws Exception {
+        TelemetryRecord record =
+                TelemetryRecord.newBuilder()
+                        .setDeviceId("dev-1")
+                        .setSeq(7)
+                        .setTimeUnixNano(1_700_000_000_123_456_789L)
+                        .putMetrics("temperature", 21.5)
+                        .putAttributes("fw", "1.2")
+                        .build();
+
+        JsonNode json = MAPPER.readTree(RecordJson.telemetry(record));
+
+        assertThat(fieldNames(json))
+                .containsExactly("deviceId", "seq", "time", "metrics", "attributes");
+        assertThat(json.get("time").asLong()).isEqualTo(1_700_000_000_123L);
+        assertThat(json.get("seq").asLong()).isEqualTo(7);
+        assertThat(json.get("metrics").get("temperature").asDouble()).isEqualTo(21.5);
+        assertThat(json.get("attributes").get("fw").asText()).isEqualTo("1.2");
+    }
+
+    @Test
+    void aggregateHasTheSpecFieldsAndAMean() throws Exception {
+        Aggregate aggregate =
+                Aggregate.newBuilder()
+                        .setDeviceId("dev-1")
+                        .setMetric("temperature")
+                        .setWindow("10s")
+                        .setStartMs(1000)
+                        .setEndMs(11000)
+                        .setCount(4)
+                        .setMin(1)
+                        .setMax(4)
+                        .setSum(10)
+                        .setLast(4)
+                        .setRevision(3)
+                        .setFinal(true)
+                        .build();
+
+        JsonNode json = MAPPER.readTree(RecordJson.aggregate(aggregate));
+
+        assertThat(fieldNames(json))
+                .containsExactly(
+                        "deviceId",
+                        "metric",
+                        "window",
+                        "start",
+                        "end",
+                        "count",
+                        "min",
+                        "max",
+                        "sum",
+                        "mean",
+                        "last",
+                        "revision",
+                        "final");
+        assertThat(json.get("mean").asDouble()).isEqualTo(2.5);
+        assertThat(json.get("final").asBoolean()).isTrue();
+    }
+
+    @Test
+    void deviceHasTheSpecFieldsAndNonFiniteValuesBecomeNull() throws Exception {
+        DeviceState state =
+                DeviceState.newBuilder()
+                        .setDeviceId("dev-1")
+                        .setOnline(true)
+                        .setLastSeenMs(1234)
+                        .putMetrics("temperature", Double.NaN)
+                        .putMetrics("humidity", 40)
+                        .build();
+
+        JsonNode json = MAPPER.readTree(RecordJson.device(state));
+
+        assertThat(fieldNames(json)).containsExactly("deviceId", "online", "lastSeen", "metrics");
+        assertThat(json.get("metrics").get("temperature").isNull()).isTrue();
+        assertThat(json.get("metrics").get("humidity").asDouble()).isEqualTo(40.0);
+    }
+
+    private static Iterable<String> fieldNames(JsonNode json) {
+        return json::fieldNames;
+    }
+}

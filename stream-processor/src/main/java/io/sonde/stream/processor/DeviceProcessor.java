@@ -1,0 +1,224 @@
+package io.sonde.stream.processor;
+
+import com.google.protobuf.MessageLite;
+import io.sonde.proto.v1.Aggregate;
+import io.sonde.proto.v1.Alert;
+import io.sonde.proto.v1.AlertRule;
+import io.sonde.proto.v1.TelemetryRecord;
+import io.sonde.stream.alert.RuleBook;
+import io.sonde.stream.alert.Transition;
+import io.sonde.stream.state.DeviceLimits;
+import io.sonde.stream.state.DeviceWork;
+import io.sonde.stream.state.ReplayWindow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Everything the processor computes for a device, on the device's task (the telemetry topic is
+ * keyed by device, so no repartition is needed): dedup, the metric-name cap, device state, windows,
+ * alerts (docs/processing.md).
+ *
+ * <p>Per reading it reads its device's working state from memory and writes it back to the device
+ * store (changelogged, cached: one changelog record per device per commit). Alerts and the finals
+ * of windows the device's own time closed go out at once; window updates and device state go out
+ * every {@code emitInterval} (the commit interval), for what changed since. Every {@code
+ * idleInterval} it closes the windows of quiet devices, marks them offline and raises absence
+ * alerts, on the task's clock ({@link TaskClock}).
+ *
+ * <p>Threads: Streams calls {@code process} and the punctuators on the task's stream thread, never
+ * concurrently. The in-memory copy of the store is this task's only: it is rebuilt from the store
+ * when the task starts.
+ */
+final class DeviceProcessor implements Processor<String, TelemetryRecord, String, MessageLite> {
+    static final String DEVICE_STORE = "device-store";
+    static final String CLEARED_ALERTS_STORE = "cleared-alerts-store";
+    static final String RULES_STORE = "rules-store";
+
+    /** The history store of final aggregates of one window size. */
+    static String historyStore(String windowLabel) {
+        return "aggregates-" + windowLabel + "-store";
+    }
+
+    private final DeviceLimits limits;
+    private final List<String> windowLabels;
+    private final Duration emitInterval;
+    private final Duration idleInterval;
+    private final long offlineAfterMs;
+    private final RuleBook book;
+    private final Map<String, DeviceWork> work = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private ProcessorContext<String, MessageLite> context;
+    private KeyValueStore<String, DeviceWork> store;
+    private ProcessorSensors sensors;
+    private Outputs outputs;
+    private AlertRules alerts;
+    private TaskClock clock;
+    private long nextEmit;
+
+    DeviceProcessor(
+            DeviceLimits limits,
+            List<String> windowLabels,
+            Duration emitInterval,
+            Duration idleInterval,
+            Duration offlineAfter,
+            RuleBook book) {
+        this.limits = limits;
+        this.windowLabels = List.copyOf(windowLabels);
+        this.emitInterval = emitInterval;
+        this.idleInterval = idleInterval;
+        this.offlineAfterMs = offlineAfter.toMillis();
+        this.book = book;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, MessageLite> context) {
+        this.context = context;
+        this.store = context.getStateStore(DEVICE_STORE);
+        List<WindowStore<String, Aggregate>> history = new ArrayList<>();
+        for (String label : windowLabels) {
+            history.add(context.getStateStore(historyStore(label)));
+        }
+        WindowStore<String, Alert> cleared = context.getStateStore(CLEARED_ALERTS_STORE);
+        this.outputs = new Outputs(context, windowLabels, history, cleared);
+        this.sensors = new ProcessorSensors(context.metrics());
+        KeyValueStore<String, AlertRule> rules = context.getStateStore(RULES_STORE);
+        book.reload(() -> RulesProcessor.read(rules));
+        this.alerts = new AlertRules(book);
+        long now = context.currentSystemTimeMs();
+        this.clock = new TaskClock(now);
+        load();
+        this.nextEmit = now + emitInterval.toMillis();
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
+        context.schedule(idleInterval, PunctuationType.WALL_CLOCK_TIME, this::idle);
+    }
+
+    // The store is the truth after a restart or a move: reload it, and what was not yet emitted.
+    private void load() {
+        try (KeyValueIterator<String, DeviceWork> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, DeviceWork> e = all.next();
+                work.put(e.key, e.value);
+                if (e.value.stateDirty() || e.value.windowsDirty()) {
+                    dirty.add(e.key);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<String, TelemetryRecord> record) {
+        String device = record.key();
+        TelemetryRecord reading = record.value();
+        if (device == null || device.isEmpty() || reading == null) {
+            return;
+        }
+        long wall = context.currentSystemTimeMs();
+        long received = reading.getReceivedUnixNano() / 1_000_000L;
+        clock.processed(received > 0 ? received : wall, wall);
+        reconcileIfRulesChanged(wall);
+        DeviceWork w = work.computeIfAbsent(device, d -> new DeviceWork(d, limits));
+        if (w.admit(reading.getSeq()) != ReplayWindow.Verdict.NEW) {
+            sensors.duplicate();
+            return;
+        }
+        long t = record.timestamp();
+        w.heard(t, received > 0 ? received : wall);
+        fold(w, reading, t);
+        // A reading older than the grace says nothing about the device now: no alert from it.
+        if (t + limits.graceMs() >= w.highEventMs()) {
+            emit(device, alerts.onReading(w, reading, t), record.headers(), wall);
+        }
+        outputs.finals(w, w.closeUpTo(w.highEventMs()), wall);
+        save(w);
+    }
+
+    private void fold(DeviceWork w, TelemetryRecord reading, long t) {
+        for (int i = 0; i < w.trackCount(); i++) {
+            if (w.track(i).isLate(t, w.highEventMs(), limits.graceMs())) {
+                sensors.late(windowLabels.get(i));
+            }
+        }
+        for (Map.Entry<String, Double> m : reading.getMetricsMap().entrySet()) {
+            int index = w.metricIndex(m.getKey());
+            if (index < 0) {
+                sensors.nameDropped();
+            } else {
+                w.fold(index, m.getValue(), t);
+            }
+        }
+    }
+
+    private void emit(long wall) {
+        if (wall > nextEmit) {
+            sensors.punctuationLag(wall - nextEmit);
+        }
+        nextEmit = wall + emitInterval.toMillis();
+        for (String device : dirty) {
+            DeviceWork w = work.get(device);
+            outputs.updates(w, wall);
+            outputs.state(w, wall);
+            store.put(device, w);
+        }
+        dirty.clear();
+    }
+
+    private void idle(long wall) {
+        long now = clock.now(wall);
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
+        reconcileIfRulesChanged(wall);
+        for (DeviceWork w : work.values()) {
+            List<DeviceWork.Closed> closed = w.closeUpTo(w.estimatedTime(now));
+            boolean changed = !closed.isEmpty();
+            outputs.finals(w, closed, wall);
+            if (now - w.lastReceivedMs() >= offlineAfterMs) {
+                changed |= w.goOffline();
+            }
+            List<Transition> raised = alerts.onIdle(w, now);
+            emit(w.deviceId(), raised, null, wall);
+            if (changed || !raised.isEmpty()) {
+                save(w);
+            }
+        }
+    }
+
+    private void reconcileIfRulesChanged(long wall) {
+        if (!alerts.changed()) {
+            return;
+        }
+        for (DeviceWork w : work.values()) {
+            List<Transition> cleared = alerts.reconcile(w);
+            if (!cleared.isEmpty()) {
+                emit(w.deviceId(), cleared, null, wall);
+                save(w);
+            }
+        }
+    }
+
+    private void emit(String device, List<Transition> transitions, Headers headers, long wall) {
+        for (Transition t : transitions) {
+            outputs.alert(device, t, headers, wall);
+            sensors.alert(t.severity(), t.raised());
+        }
+    }
+
+    private void save(DeviceWork w) {
+        store.put(w.deviceId(), w);
+        dirty.add(w.deviceId());
+    }
+}

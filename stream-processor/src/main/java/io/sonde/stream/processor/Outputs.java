@@ -1,0 +1,116 @@
+package io.sonde.stream.processor;
+
+import com.google.protobuf.MessageLite;
+import io.sonde.proto.v1.Aggregate;
+import io.sonde.proto.v1.Alert;
+import io.sonde.stream.alert.Transition;
+import io.sonde.stream.state.Accumulator;
+import io.sonde.stream.state.DeviceWork;
+import io.sonde.stream.state.OpenWindow;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * What the device processor writes: aggregate, device-state and alert records to their sinks, all
+ * keyed by device id, and the history the state queries read (final aggregates, cleared alerts).
+ * Output timestamps are processing time. Used on the task's stream thread only.
+ */
+final class Outputs {
+    static final String AGGREGATES_SINK = "aggregates-sink";
+    static final String DEVICE_STATE_SINK = "device-state-sink";
+    static final String ALERTS_SINK = "alerts-sink";
+
+    private final ProcessorContext<String, MessageLite> context;
+    private final List<String> windowLabels;
+    private final List<WindowStore<String, Aggregate>> history;
+    private final WindowStore<String, Alert> clearedAlerts;
+
+    Outputs(
+            ProcessorContext<String, MessageLite> context,
+            List<String> windowLabels,
+            List<WindowStore<String, Aggregate>> history,
+            WindowStore<String, Alert> clearedAlerts) {
+        this.context = context;
+        this.windowLabels = windowLabels;
+        this.history = history;
+        this.clearedAlerts = clearedAlerts;
+    }
+
+    /** The key of a device's metric in the history stores: metric names hold no {@code /}. */
+    static String historyKey(String deviceId, String metric) {
+        return deviceId + "/" + metric;
+    }
+
+    /** One update record per accumulator that changed since it was last emitted. */
+    void updates(DeviceWork w, long now) {
+        for (int t = 0; t < w.trackCount(); t++) {
+            for (OpenWindow win : w.track(t).open()) {
+                for (int m = 0; m < win.width(); m++) {
+                    Accumulator a = win.get(m);
+                    if (a != null && a.dirty()) {
+                        forward(
+                                AGGREGATES_SINK,
+                                w.deviceId(),
+                                Records.aggregate(w, windowLabels.get(t), t, win, m, a, false),
+                                now);
+                        a.clean();
+                    }
+                }
+            }
+        }
+    }
+
+    /** One final record per metric of each closed window, kept in the history too. */
+    void finals(DeviceWork w, List<DeviceWork.Closed> closed, long now) {
+        for (DeviceWork.Closed c : closed) {
+            OpenWindow win = c.window();
+            for (int m = 0; m < win.width(); m++) {
+                Accumulator a = win.get(m);
+                if (a != null) {
+                    Aggregate agg =
+                            Records.aggregate(
+                                    w, windowLabels.get(c.track()), c.track(), win, m, a, true);
+                    forward(AGGREGATES_SINK, w.deviceId(), agg, now);
+                    history.get(c.track())
+                            .put(historyKey(w.deviceId(), agg.getMetric()), agg, win.start());
+                }
+            }
+        }
+    }
+
+    /** The device's state when it changed since it was last emitted. */
+    void state(DeviceWork w, long now) {
+        if (!w.stateDirty()) {
+            return;
+        }
+        forward(DEVICE_STATE_SINK, w.deviceId(), Records.deviceState(w), now);
+        w.stateEmitted();
+    }
+
+    /** An alert raise or clear; {@code headers} carry the causing reading's trace context. */
+    void alert(String deviceId, Transition t, Headers headers, long now) {
+        Alert alert = Records.alert(deviceId, t);
+        context.forward(
+                new Record<String, MessageLite>(deviceId, alert, now, copy(headers)), ALERTS_SINK);
+        if (!t.raised()) {
+            clearedAlerts.put(deviceId, alert, t.clearedAtMs());
+        }
+    }
+
+    private void forward(String sink, String key, MessageLite value, long now) {
+        context.forward(new Record<>(key, value, now), sink);
+    }
+
+    // Only the trace context travels on: the reading's other headers are not the alert's.
+    private static Headers copy(Headers headers) {
+        RecordHeaders out = new RecordHeaders();
+        if (headers != null && headers.lastHeader("traceparent") != null) {
+            out.add(headers.lastHeader("traceparent"));
+        }
+        return out;
+    }
+}

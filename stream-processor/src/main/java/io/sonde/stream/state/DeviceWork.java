@@ -1,0 +1,208 @@
+package io.sonde.stream.state;
+
+import io.sonde.stream.alert.AlertTrack;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the processor keeps about one device, in one record of one store: which seqs it has
+ * seen, its metric names and last values, its open windows per size, its alert state machines and
+ * its own clock (the newest event time, and when a gateway last heard it).
+ *
+ * <p>Bounded: the replay window is fixed, names are capped, windows close on the device's time, and
+ * only non-idle alert tracks are kept. Not thread-safe: owned by the device's task.
+ */
+public final class DeviceWork {
+    /** A window closed by the device's time: the track it belongs to and its accumulators. */
+    public record Closed(int track, OpenWindow window) {}
+
+    private final String deviceId;
+    private final DeviceLimits limits;
+    ReplayWindow seen;
+    final MetricTable metrics;
+    final WindowTrack[] tracks;
+    final Map<String, AlertTrack> alerts = new LinkedHashMap<>();
+    long highEventMs = Long.MIN_VALUE;
+    long lastReceivedMs;
+    long lastSeenMs;
+    boolean online;
+    boolean stateDirty;
+
+    public DeviceWork(String deviceId, DeviceLimits limits) {
+        this.deviceId = deviceId;
+        this.limits = limits;
+        this.seen = new ReplayWindow(limits.replayWindow());
+        this.metrics = new MetricTable(limits.maxMetrics());
+        this.tracks = new WindowTrack[limits.windowSizesMs().size()];
+        for (int i = 0; i < tracks.length; i++) {
+            tracks[i] = new WindowTrack(limits.windowSizesMs().get(i));
+        }
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public DeviceLimits limits() {
+        return limits;
+    }
+
+    /** Dedup: whether the reading {@code seq} is new. */
+    public ReplayWindow.Verdict admit(long seq) {
+        return seen.accept(seq);
+    }
+
+    /** A new reading arrived: the device's clock moves, and it is online. */
+    public void heard(long eventMs, long receivedMs) {
+        highEventMs = Math.max(highEventMs, eventMs);
+        lastReceivedMs = Math.max(lastReceivedMs, receivedMs);
+        if (eventMs >= lastSeenMs) {
+            lastSeenMs = eventMs;
+            stateDirty = true;
+        }
+        if (!online) {
+            online = true;
+            stateDirty = true;
+        }
+    }
+
+    /** The metric's index, or -1 when the name cap refuses a new name. */
+    public int metricIndex(String name) {
+        return metrics.indexOf(name);
+    }
+
+    /**
+     * Folds a value into the device state and every window of event time {@code t} that is not late
+     * on the device's own time.
+     *
+     * @return how many window sizes found it late
+     */
+    public int fold(int metric, double value, long t) {
+        if (metrics.record(metric, value, t)) {
+            stateDirty = true;
+        }
+        int late = 0;
+        for (WindowTrack track : tracks) {
+            if (track.isLate(t, highEventMs, limits.graceMs())) {
+                late++;
+            } else {
+                track.windowFor(t).accumulator(metric).add(value, t);
+            }
+        }
+        return late;
+    }
+
+    /** Whether a reading at {@code t} is late for every window size (then nothing counts it). */
+    public boolean lateEverywhere(long t) {
+        for (WindowTrack track : tracks) {
+            if (!track.isLate(t, highEventMs, limits.graceMs())) {
+                return false;
+            }
+        }
+        return tracks.length > 0;
+    }
+
+    /** Removes the windows whose end + grace is at or before device time {@code t}. */
+    public List<Closed> closeUpTo(long t) {
+        List<Closed> closed = new ArrayList<>(0);
+        for (int i = 0; i < tracks.length; i++) {
+            for (OpenWindow w : tracks[i].closeUpTo(t, limits.graceMs())) {
+                closed.add(new Closed(i, w));
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * The device's time as best known at {@code partitionNow} (the task's receive-time clock): its
+     * newest event time, moved on by the time since a gateway last heard it. A device whose clock
+     * runs fast or slow keeps its offset; a quiet device's windows still close.
+     */
+    public long estimatedTime(long partitionNow) {
+        if (highEventMs == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return highEventMs + Math.max(0, partitionNow - lastReceivedMs);
+    }
+
+    /** Marks the device offline; returns whether that changed anything. */
+    public boolean goOffline() {
+        if (!online) {
+            return false;
+        }
+        online = false;
+        stateDirty = true;
+        return true;
+    }
+
+    /** The alert track of a rule, created idle. */
+    public AlertTrack alert(String ruleId) {
+        return alerts.computeIfAbsent(ruleId, id -> new AlertTrack());
+    }
+
+    /** Forgets idle alert tracks, so only pending and active ones are kept. */
+    public void dropIdleAlerts() {
+        alerts.values().removeIf(AlertTrack::idle);
+    }
+
+    public Map<String, AlertTrack> alerts() {
+        return alerts;
+    }
+
+    public MetricTable metrics() {
+        return metrics;
+    }
+
+    public WindowTrack track(int i) {
+        return tracks[i];
+    }
+
+    public int trackCount() {
+        return tracks.length;
+    }
+
+    public long highEventMs() {
+        return highEventMs;
+    }
+
+    public long lastReceivedMs() {
+        return lastReceivedMs;
+    }
+
+    public long lastSeenMs() {
+        return lastSeenMs;
+    }
+
+    public long lastSeq() {
+        return seen.isEmpty() ? 0 : seen.highest();
+    }
+
+    public boolean online() {
+        return online;
+    }
+
+    public boolean stateDirty() {
+        return stateDirty;
+    }
+
+    public void stateEmitted() {
+        stateDirty = false;
+    }
+
+    /** Whether any window accumulator changed since it was last emitted. */
+    public boolean windowsDirty() {
+        for (WindowTrack track : tracks) {
+            for (OpenWindow w : track.open()) {
+                for (int m = 0; m < w.width(); m++) {
+                    Accumulator a = w.get(m);
+                    if (a != null && a.dirty) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,209 @@
+package io.sonde.stream.state;
+
+import io.sonde.stream.alert.AlertTrack;
+import java.nio.BufferOverflowException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The bytes of a {@link DeviceWork} in the processor's changelog: a compact hand-written layout
+ * rather than protobuf, because every reading rewrites its device's record and the encoding is on
+ * the hot path (docs/processing.md). The first byte is the format version; this is version 1.
+ * Internal to the processor, not a public contract: a new version must still read the old one.
+ *
+ * <p>Windows are stored per track in configuration order; when the configured window sizes changed
+ * since the record was written, its open windows are dropped (their finals are lost), everything
+ * else is kept.
+ *
+ * <p>Not thread-safe: the encode buffer is reused; one codec per stream thread.
+ */
+public final class DeviceWorkCodec {
+    static final byte VERSION = 1;
+
+    private ByteBuffer buffer = ByteBuffer.allocate(4096);
+
+    /** Encodes {@code work}. */
+    public byte[] encode(DeviceWork work) {
+        while (true) {
+            try {
+                buffer.clear();
+                write(work);
+                byte[] out = new byte[buffer.position()];
+                buffer.flip().get(out);
+                return out;
+            } catch (BufferOverflowException e) {
+                buffer = ByteBuffer.allocate(buffer.capacity() * 2);
+            }
+        }
+    }
+
+    /**
+     * Decodes a record.
+     *
+     * @throws IllegalArgumentException when the bytes are not a record of a known version
+     */
+    public static DeviceWork decode(byte[] bytes, DeviceLimits limits) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unknown device state version " + version);
+            }
+            DeviceWork work = new DeviceWork(getString(in), limits);
+            readHeader(in, work);
+            readMetrics(in, work);
+            readTracks(in, work);
+            readAlerts(in, work);
+            return work;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("truncated device state", e);
+        }
+    }
+
+    private void write(DeviceWork w) {
+        buffer.put(VERSION);
+        putString(w.deviceId());
+        ReplayWindow seen = w.seen;
+        buffer.put((byte) ((seen.isEmpty() ? 1 : 0) | (w.online ? 2 : 0) | (w.stateDirty ? 4 : 0)));
+        buffer.putLong(seen.highest());
+        long[] words = seen.words();
+        buffer.putShort((short) words.length);
+        for (long word : words) {
+            buffer.putLong(word);
+        }
+        buffer.putLong(w.highEventMs).putLong(w.lastReceivedMs).putLong(w.lastSeenMs);
+        MetricTable m = w.metrics;
+        buffer.putShort((short) m.size());
+        for (int i = 0; i < m.size(); i++) {
+            putString(m.name(i));
+            buffer.putDouble(m.last(i)).putLong(m.lastTime(i));
+        }
+        buffer.put((byte) w.tracks.length);
+        for (WindowTrack track : w.tracks) {
+            buffer.putLong(track.sizeMs()).put((byte) track.open().size());
+            for (OpenWindow win : track.open()) {
+                writeWindow(win);
+            }
+        }
+        buffer.putShort((short) w.alerts.size());
+        for (Map.Entry<String, AlertTrack> e : w.alerts.entrySet()) {
+            AlertTrack a = e.getValue();
+            putString(e.getKey());
+            buffer.put((byte) (a.active() ? 1 : 0)).putLong(a.pendingSince());
+            putString(a.alertId());
+            putString(a.metric());
+            putString(a.severity());
+            buffer.putLong(a.raisedAt()).putDouble(a.raisedValue()).putDouble(a.threshold());
+            putString(a.message());
+        }
+    }
+
+    private void writeWindow(OpenWindow win) {
+        buffer.putLong(win.start());
+        int count = 0;
+        for (int i = 0; i < win.width(); i++) {
+            count += win.get(i) == null ? 0 : 1;
+        }
+        buffer.putShort((short) count);
+        for (int i = 0; i < win.width(); i++) {
+            Accumulator a = win.get(i);
+            if (a != null) {
+                buffer.putShort((short) i).putLong(a.count).putDouble(a.min).putDouble(a.max);
+                buffer.putDouble(a.sum).putDouble(a.last).putLong(a.lastTime);
+                buffer.putLong(a.revision).put((byte) (a.dirty ? 1 : 0));
+            }
+        }
+    }
+
+    private static void readHeader(ByteBuffer in, DeviceWork w) {
+        byte flags = in.get();
+        long highest = in.getLong();
+        long[] words = new long[in.getShort()];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = in.getLong();
+        }
+        w.seen = ReplayWindow.restore(w.limits().replayWindow(), (flags & 1) != 0, highest, words);
+        w.online = (flags & 2) != 0;
+        w.stateDirty = (flags & 4) != 0;
+        w.highEventMs = in.getLong();
+        w.lastReceivedMs = in.getLong();
+        w.lastSeenMs = in.getLong();
+    }
+
+    private static void readMetrics(ByteBuffer in, DeviceWork w) {
+        int n = in.getShort();
+        for (int i = 0; i < n; i++) {
+            String name = getString(in);
+            w.metrics.restore(name, in.getDouble(), in.getLong());
+        }
+    }
+
+    private static void readTracks(ByteBuffer in, DeviceWork w) {
+        int n = in.get();
+        for (int t = 0; t < n; t++) {
+            long size = in.getLong();
+            int windows = in.get();
+            WindowTrack track =
+                    t < w.tracks.length && w.tracks[t].sizeMs() == size ? w.tracks[t] : null;
+            for (int i = 0; i < windows; i++) {
+                readWindow(in, track);
+            }
+        }
+    }
+
+    // A window of a track that no longer exists is read and dropped.
+    private static void readWindow(ByteBuffer in, WindowTrack track) {
+        OpenWindow win = track == null ? new OpenWindow(0) : null;
+        long start = in.getLong();
+        if (win == null) {
+            win = track.restore(start);
+        }
+        int n = in.getShort();
+        for (int i = 0; i < n; i++) {
+            Accumulator a = win.accumulator(in.getShort());
+            a.count = in.getLong();
+            a.min = in.getDouble();
+            a.max = in.getDouble();
+            a.sum = in.getDouble();
+            a.last = in.getDouble();
+            a.lastTime = in.getLong();
+            a.revision = in.getLong();
+            a.dirty = in.get() != 0;
+        }
+    }
+
+    private static void readAlerts(ByteBuffer in, DeviceWork w) {
+        int n = in.getShort();
+        for (int i = 0; i < n; i++) {
+            String rule = getString(in);
+            boolean active = in.get() != 0;
+            long pending = in.getLong();
+            String id = getString(in);
+            String metric = getString(in);
+            String severity = getString(in);
+            long raisedAt = in.getLong();
+            double value = in.getDouble();
+            double threshold = in.getDouble();
+            String message = getString(in);
+            w.alerts.put(
+                    rule,
+                    AlertTrack.restore(
+                            new AlertTrack.Episode(
+                                    pending, active, id, metric, severity, raisedAt, value,
+                                    threshold, message)));
+        }
+    }
+
+    private void putString(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        buffer.putShort((short) utf8.length).put(utf8);
+    }
+
+    private static String getString(ByteBuffer in) {
+        byte[] utf8 = new byte[in.getShort() & 0xFFFF];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,89 @@
+package io.sonde.stream.state;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metric names one device has used, in first-seen order, each with its last value. At most
+ * {@code max} names: a device that invents names without end must not grow its state (and its Kafka
+ * records) without bound, so names beyond the cap are refused and counted.
+ *
+ * <p>The last value follows event time: a reading older than the newest one for that metric does
+ * not overwrite it. Not thread-safe.
+ */
+public final class MetricTable {
+    private final int max;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private double[] last = new double[8];
+    private long[] lastTime = new long[8];
+
+    public MetricTable(int max) {
+        this.max = max;
+    }
+
+    /** The index of {@code name}, adding it while there is room; -1 when the cap refuses it. */
+    public int indexOf(String name) {
+        Integer known = index.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (names.size() >= max) {
+            return -1;
+        }
+        int i = names.size();
+        names.add(name);
+        index.put(name, i);
+        if (i >= last.length) {
+            last = Arrays.copyOf(last, last.length * 2);
+            lastTime = Arrays.copyOf(lastTime, lastTime.length * 2);
+        }
+        lastTime[i] = Long.MIN_VALUE;
+        return i;
+    }
+
+    /** The index of a known name, or -1; never adds. */
+    public int find(String name) {
+        Integer known = index.get(name);
+        return known == null ? -1 : known;
+    }
+
+    /** Records a value at event time {@code eventMs}; returns whether the last value changed. */
+    public boolean record(int i, double value, long eventMs) {
+        if (eventMs < lastTime[i]) {
+            return false;
+        }
+        boolean changed = lastTime[i] == Long.MIN_VALUE || last[i] != value;
+        last[i] = value;
+        lastTime[i] = eventMs;
+        return changed;
+    }
+
+    public int size() {
+        return names.size();
+    }
+
+    public String name(int i) {
+        return names.get(i);
+    }
+
+    public double last(int i) {
+        return last[i];
+    }
+
+    public long lastTime(int i) {
+        return lastTime[i];
+    }
+
+    /** Restores an entry in index order (the codec's inverse of the getters). */
+    public void restore(String name, double value, long eventMs) {
+        int i = indexOf(name);
+        if (i >= 0) {
+            last[i] = value;
+            lastTime[i] = eventMs;
+        }
+    }
+}
