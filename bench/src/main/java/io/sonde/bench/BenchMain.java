@@ -1,5 +1,6 @@
 package io.sonde.bench;
 
+import io.sonde.bench.alerts.AlertsScenario;
 import io.sonde.bench.connections.ConnectionsScenario;
 import io.sonde.bench.fanout.FanoutScenario;
 import io.sonde.bench.ingest.IngestScenario;
@@ -34,6 +35,7 @@ public final class BenchMain implements Runnable {
         return List.of(
                 new IngestScenario(),
                 new StreamsScenario(),
+                new AlertsScenario(),
                 new LatencyScenario(),
                 new ConnectionsScenario(),
                 new FanoutScenario());

@@ -121,6 +121,21 @@ public final class BenchReport {
         return table(List.of("latency (us)", "count", "p50", "p90", "p99", "p99.9", "max"), rows);
     }
 
+    /** "EndToEndLatency per round (ms)" and a row per round. */
+    public BenchReport endToEnd(List<KafkaTools.EndToEndResult> rounds) {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (KafkaTools.EndToEndResult b : rounds) {
+            rows.add(
+                    List.of(
+                            String.format(Locale.ROOT, "%.3f", b.avgMs()),
+                            Long.toString(b.p50Ms()),
+                            Long.toString(b.p99Ms()),
+                            Long.toString(b.p999Ms())));
+        }
+        text("EndToEndLatency per round (ms):");
+        return table(List.of("avg", "p50", "p99", "p99.9"), rows);
+    }
+
     /**
      * Saves {@code recorder} as {@code <results-dir>/<scenario>-<label>.hgrm}; returns the path.
      */

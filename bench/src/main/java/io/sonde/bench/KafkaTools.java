@@ -115,6 +115,24 @@ public final class KafkaTools {
         return parseEndToEnd(r.output()).orElseThrow(() -> failed("EndToEndLatency", r));
     }
 
+    /**
+     * The EndToEndLatency arm of an A/B run: each round runs the tool, keeps its result in {@code
+     * results} and returns its p99 in ms.
+     */
+    public static AbRunner.Trial endToEndP99(
+            String bootstrap,
+            String topic,
+            long records,
+            int recordSize,
+            List<EndToEndResult> results) {
+        return round -> {
+            EndToEndResult r =
+                    endToEndLatency(bootstrap, topic, records, recordSize, Duration.ofMinutes(10));
+            results.add(r);
+            return r.p99Ms();
+        };
+    }
+
     /** The last summary line of ProducerPerformance output (the steady-state one with warm-up). */
     static Optional<ProducerResult> parseProducer(String output) {
         ProducerResult last = null;

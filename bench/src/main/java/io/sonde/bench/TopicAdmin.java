@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** What the scenarios ask of the cluster besides Sonde's own topics: baseline topics, counts. */
@@ -39,6 +40,13 @@ public final class TopicAdmin {
     /** The sum of the end offsets of {@code topic}: its record count when written without gaps. */
     public static long endOffsetSum(KafkaConfig kafka, String topic) {
         try (Admin admin = Admin.create(kafka.adminProperties("sonde-bench"))) {
+            return endOffsetSum(admin, topic);
+        }
+    }
+
+    /** The sum of the end offsets of {@code topic}, read with {@code admin}. */
+    public static long endOffsetSum(Admin admin, String topic) {
+        try {
             TopicDescription d =
                     admin.describeTopics(List.of(topic))
                             .allTopicNames()
@@ -62,6 +70,25 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted reading offsets of " + topic, e);
+        }
+    }
+
+    /** The offsets consumer group {@code group} committed on {@code topic}, summed. */
+    public static long committedSum(Admin admin, String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BenchException("cannot read offsets of group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted reading offsets of group " + group, e);
         }
     }
 }

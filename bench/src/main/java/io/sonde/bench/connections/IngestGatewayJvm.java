@@ -1,6 +1,7 @@
 package io.sonde.bench.connections;
 
 import io.sonde.bench.BenchException;
+import io.sonde.bench.MetricsScrape;
 import io.sonde.ingest.IngestGatewayMain;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -60,17 +60,7 @@ final class LatencyReport {
                         + " its consumer to see it, one at a time; it prints whole milliseconds.");
         report.section("p99, A/B");
         report.ab(n.result());
-        List<List<String>> rows = new ArrayList<>();
-        for (KafkaTools.EndToEndResult b : n.baselines()) {
-            rows.add(
-                    List.of(
-                            String.format(Locale.ROOT, "%.3f", b.avgMs()),
-                            Long.toString(b.p50Ms()),
-                            Long.toString(b.p99Ms()),
-                            Long.toString(b.p999Ms())));
-        }
-        report.text("EndToEndLatency per round (ms):");
-        report.table(List.of("avg", "p50", "p99", "p99.9"), rows);
+        report.endToEnd(n.baselines());
         report.section("Device -> dashboard latency");
         List<String> labels = new ArrayList<>();
         List<Percentiles> values = new ArrayList<>();

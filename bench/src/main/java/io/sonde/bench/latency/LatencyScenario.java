@@ -105,17 +105,12 @@ public final class LatencyScenario implements Scenario {
                             "p99 latency (ms)",
                             bench.rounds(),
                             "EndToEndLatency",
-                            round -> {
-                                KafkaTools.EndToEndResult r =
-                                        KafkaTools.endToEndLatency(
-                                                stack.bootstrapServers(),
-                                                BASELINE_TOPIC,
-                                                baselineRecords,
-                                                recordSize,
-                                                Duration.ofMinutes(10));
-                                baselines.add(r);
-                                return r.p99Ms();
-                            },
+                            KafkaTools.endToEndP99(
+                                    stack.bootstrapServers(),
+                                    BASELINE_TOPIC,
+                                    baselineRecords,
+                                    recordSize,
+                                    baselines),
                             "device->dashboard",
                             round -> {
                                 LatencyRecorder r = new LatencyRecorder();

@@ -1,17 +1,14 @@
 package io.sonde.bench.streams;
 
 import io.sonde.bench.BenchException;
+import io.sonde.bench.MetricsScrape;
+import io.sonde.bench.TopicAdmin;
 import io.sonde.platform.service.Service;
 import io.sonde.stack.LocalStack;
+import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One timed run of the stream processor over a pre-filled telemetry topic: a new application id (so
@@ -22,13 +19,22 @@ import org.apache.kafka.common.TopicPartition;
  * @param startNanos when start() was called
  * @param runningNanos when Streams first reported RUNNING (group formed, tasks assigned)
  * @param doneNanos when the committed offsets first covered every record
+ * @param recordsSent records the processor's producer sent (outputs and changelogs) by then
  */
-record StreamsRun(long records, long startNanos, long runningNanos, long doneNanos) {
+record StreamsRun(
+        long records, long startNanos, long runningNanos, long doneNanos, double recordsSent) {
+    // The Streams producer's own count, bound by KafkaStreamsMetrics: outputs and changelogs.
+    private static final String SENT = "kafka_producer_record_send_total";
     private static final Duration POLL = Duration.ofMillis(50);
 
     /** Readings per second from RUNNING to done: start-up and group join excluded. */
     double processingRate() {
         return records / ((doneNanos - runningNanos) / 1e9);
+    }
+
+    /** Records written (outputs and changelog records) per reading read. */
+    double writtenPerRead() {
+        return recordsSent / records;
     }
 
     /** Readings per second from start() to done. */
@@ -52,31 +58,21 @@ record StreamsRun(long records, long startNanos, long runningNanos, long doneNan
                     throw new BenchException(
                             "stream processor failed: " + processor.liveness().problems());
                 }
-                if (committed(admin, applicationId, topic) >= records) {
-                    return new StreamsRun(records, start, running == 0 ? start : running, now);
+                if (TopicAdmin.committedSum(admin, applicationId, topic) >= records) {
+                    double sent =
+                            new MetricsScrape(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + processor.port()
+                                                            + "/observe/metrics"))
+                                    .value(SENT);
+                    return new StreamsRun(
+                            records, start, running == 0 ? start : running, now, sent);
                 }
                 LockSupport.parkNanos(POLL.toNanos());
             }
         }
         throw new BenchException(
                 "stream processor did not process " + records + " readings in " + timeout);
-    }
-
-    private static long committed(Admin admin, String group, String topic) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata()
-                            .get(10, TimeUnit.SECONDS);
-            return offsets.entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset())
-                    .sum();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new BenchException("cannot read offsets of group " + group, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted reading offsets", e);
-        }
     }
 }

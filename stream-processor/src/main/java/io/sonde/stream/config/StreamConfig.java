@@ -23,8 +23,11 @@ import java.util.Set;
  * @param idleCheckInterval how often quiet devices are looked at: windows to close, offline,
  *     absence alerts
  * @param stateDir where RocksDB state lives; rebuilt from changelogs when lost
- * @param commitInterval how often results are committed, and window updates and device states
- *     emitted
+ * @param commitInterval how often results are committed: how long an alert or a window's final
+ *     record waits, at most, before a {@code read_committed} consumer sees it
+ * @param updateInterval how often open windows' changed aggregates and changed device states are
+ *     emitted: how stale a live chart may be; one record per (device, metric, window) per interval
+ *     however many readings came
  * @param threads stream threads in this instance
  * @param closeTimeout how long {@code close()} waits for Streams to finish
  * @param maxMetricsPerDevice distinct metric names one device may use; more are dropped
@@ -44,6 +47,7 @@ public record StreamConfig(
         Duration idleCheckInterval,
         Path stateDir,
         Duration commitInterval,
+        Duration updateInterval,
         int threads,
         Duration closeTimeout,
         int maxMetricsPerDevice,
@@ -61,6 +65,7 @@ public record StreamConfig(
     public static final Duration DEFAULT_IDLE_CHECK_INTERVAL = Duration.ofSeconds(1);
     public static final String DEFAULT_STATE_DIR = "data/streams";
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_THREADS = 1;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_METRICS_PER_DEVICE = 256;
@@ -87,6 +92,7 @@ public record StreamConfig(
         requirePositive("device-offline-after", deviceOfflineAfter, false);
         requirePositive("idle-check-interval", idleCheckInterval, false);
         requirePositive("commit-interval", commitInterval, false);
+        requirePositive("update-interval", updateInterval, false);
         requirePositive("close-timeout", closeTimeout, false);
         requirePositive("cleared-alert-retention", clearedAlertRetention, false);
         requireAtLeast("threads", threads, 1);
@@ -118,6 +124,7 @@ public record StreamConfig(
                 duration(stream, "idle-check-interval", DEFAULT_IDLE_CHECK_INTERVAL),
                 Path.of(stream.get("state-dir").asString().orElse(DEFAULT_STATE_DIR)),
                 duration(stream, "commit-interval", DEFAULT_COMMIT_INTERVAL),
+                duration(stream, "update-interval", DEFAULT_UPDATE_INTERVAL),
                 stream.get("threads").asInt().orElse(DEFAULT_THREADS),
                 duration(stream, "close-timeout", DEFAULT_CLOSE_TIMEOUT),
                 stream.get("max-metrics-per-device").asInt().orElse(DEFAULT_MAX_METRICS_PER_DEVICE),
@@ -139,6 +146,7 @@ public record StreamConfig(
                 idleCheckInterval,
                 dir,
                 commitInterval,
+                updateInterval,
                 threads,
                 closeTimeout,
                 maxMetricsPerDevice,

@@ -34,10 +34,11 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>Per reading it reads its device's working state from memory and writes it back to the device
  * store (changelogged, cached: one changelog record per device per commit). Alerts and the finals
- * of windows the device's own time closed go out at once; window updates and device state go out
- * every {@code emitInterval} (the commit interval), for what changed since. Every {@code
- * idleInterval} it closes the windows of quiet devices, marks them offline and raises absence
- * alerts, on the task's clock ({@link TaskClock}).
+ * of windows the device's own time closed go out at once; a device's window updates and state go
+ * out once per {@code emitInterval} (the update interval) when they changed, in the device's slot
+ * of the interval (devices are spread over {@link #SLOTS} slots). Every {@code idleInterval} it
+ * closes the windows of quiet devices, marks them offline and raises absence alerts, on the task's
+ * clock ({@link TaskClock}).
  *
  * <p>Threads: Streams calls {@code process} and the punctuators on the task's stream thread, never
  * concurrently. The in-memory copy of the store is this task's only: it is rebuilt from the store
@@ -47,6 +48,7 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
     static final String DEVICE_STORE = "device-store";
     static final String CLEARED_ALERTS_STORE = "cleared-alerts-store";
     static final String RULES_STORE = "rules-store";
+    static final int SLOTS = 10;
 
     /** The history store of final aggregates of one window size. */
     static String historyStore(String windowLabel) {
@@ -60,7 +62,11 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
     private final long offlineAfterMs;
     private final RuleBook book;
     private final Map<String, DeviceWork> work = new HashMap<>();
-    private final Set<String> dirty = new LinkedHashSet<>();
+    // Devices with changes not yet emitted, by emission slot: a device is emitted in its own
+    // slot, one of SLOTS per update interval, so the interval's updates go out in SLOTS even
+    // parts instead of one burst that would hold up the readings behind it.
+    private final List<Set<String>> dirty = new ArrayList<>(SLOTS);
+    private int slot;
     private ProcessorContext<String, MessageLite> context;
     private KeyValueStore<String, DeviceWork> store;
     private ProcessorSensors sensors;
@@ -82,13 +88,16 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
         this.idleInterval = idleInterval;
         this.offlineAfterMs = offlineAfter.toMillis();
         this.book = book;
+        for (int i = 0; i < SLOTS; i++) {
+            dirty.add(new LinkedHashSet<>());
+        }
     }
 
     @Override
     public void init(ProcessorContext<String, MessageLite> context) {
         this.context = context;
         this.store = context.getStateStore(DEVICE_STORE);
-        List<WindowStore<String, Aggregate>> history = new ArrayList<>();
+        List<WindowStore<String, List<Aggregate>>> history = new ArrayList<>();
         for (String label : windowLabels) {
             history.add(context.getStateStore(historyStore(label)));
         }
@@ -101,8 +110,8 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
         long now = context.currentSystemTimeMs();
         this.clock = new TaskClock(now);
         load();
-        this.nextEmit = now + emitInterval.toMillis();
-        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
+        this.nextEmit = now + tick().toMillis();
+        context.schedule(tick(), PunctuationType.WALL_CLOCK_TIME, this::emit);
         context.schedule(idleInterval, PunctuationType.WALL_CLOCK_TIME, this::idle);
     }
 
@@ -113,7 +122,7 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
                 KeyValue<String, DeviceWork> e = all.next();
                 work.put(e.key, e.value);
                 if (e.value.stateDirty() || e.value.windowsDirty()) {
-                    dirty.add(e.key);
+                    markDirty(e.key);
                 }
             }
         }
@@ -152,28 +161,33 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
                 sensors.late(windowLabels.get(i));
             }
         }
-        for (Map.Entry<String, Double> m : reading.getMetricsMap().entrySet()) {
-            int index = w.metricIndex(m.getKey());
-            if (index < 0) {
-                sensors.nameDropped();
-            } else {
-                w.fold(index, m.getValue(), t);
-            }
+        for (int i = w.fold(reading.getMetricsMap(), t); i > 0; i--) {
+            sensors.nameDropped();
         }
+    }
+
+    private Duration tick() {
+        return emitInterval.dividedBy(SLOTS);
     }
 
     private void emit(long wall) {
         if (wall > nextEmit) {
             sensors.punctuationLag(wall - nextEmit);
         }
-        nextEmit = wall + emitInterval.toMillis();
-        for (String device : dirty) {
+        nextEmit = wall + tick().toMillis();
+        slot = (slot + 1) % SLOTS;
+        Set<String> due = dirty.get(slot);
+        for (String device : due) {
             DeviceWork w = work.get(device);
             outputs.updates(w, wall);
             outputs.state(w, wall);
             store.put(device, w);
         }
-        dirty.clear();
+        due.clear();
+    }
+
+    private void markDirty(String device) {
+        dirty.get(Math.floorMod(device.hashCode(), SLOTS)).add(device);
     }
 
     private void idle(long wall) {
@@ -219,6 +233,6 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
 
     private void save(DeviceWork w) {
         store.put(w.deviceId(), w);
-        dirty.add(w.deviceId());
+        markDirty(w.deviceId());
     }
 }

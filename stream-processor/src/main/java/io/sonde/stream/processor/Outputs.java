@@ -7,6 +7,7 @@ import io.sonde.stream.alert.Transition;
 import io.sonde.stream.state.Accumulator;
 import io.sonde.stream.state.DeviceWork;
 import io.sonde.stream.state.OpenWindow;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,23 +27,18 @@ final class Outputs {
 
     private final ProcessorContext<String, MessageLite> context;
     private final List<String> windowLabels;
-    private final List<WindowStore<String, Aggregate>> history;
+    private final List<WindowStore<String, List<Aggregate>>> history;
     private final WindowStore<String, Alert> clearedAlerts;
 
     Outputs(
             ProcessorContext<String, MessageLite> context,
             List<String> windowLabels,
-            List<WindowStore<String, Aggregate>> history,
+            List<WindowStore<String, List<Aggregate>>> history,
             WindowStore<String, Alert> clearedAlerts) {
         this.context = context;
         this.windowLabels = windowLabels;
         this.history = history;
         this.clearedAlerts = clearedAlerts;
-    }
-
-    /** The key of a device's metric in the history stores: metric names hold no {@code /}. */
-    static String historyKey(String deviceId, String metric) {
-        return deviceId + "/" + metric;
     }
 
     /** One update record per accumulator that changed since it was last emitted. */
@@ -64,10 +60,14 @@ final class Outputs {
         }
     }
 
-    /** One final record per metric of each closed window, kept in the history too. */
+    /**
+     * One final record per metric of each closed window; the window's finals are kept in the
+     * history as one entry keyed by device.
+     */
     void finals(DeviceWork w, List<DeviceWork.Closed> closed, long now) {
         for (DeviceWork.Closed c : closed) {
             OpenWindow win = c.window();
+            List<Aggregate> finals = new ArrayList<>(win.width());
             for (int m = 0; m < win.width(); m++) {
                 Accumulator a = win.get(m);
                 if (a != null) {
@@ -75,9 +75,11 @@ final class Outputs {
                             Records.aggregate(
                                     w, windowLabels.get(c.track()), c.track(), win, m, a, true);
                     forward(AGGREGATES_SINK, w.deviceId(), agg, now);
-                    history.get(c.track())
-                            .put(historyKey(w.deviceId(), agg.getMetric()), agg, win.start());
+                    finals.add(agg);
                 }
+            }
+            if (!finals.isEmpty()) {
+                history.get(c.track()).put(w.deviceId(), finals, win.start());
             }
         }
     }

@@ -80,7 +80,7 @@ public final class TelemetryTopology {
                         new DeviceProcessor(
                                 limits,
                                 labels,
-                                config.commitInterval(),
+                                config.updateInterval(),
                                 config.idleCheckInterval(),
                                 config.deviceOfflineAfter(),
                                 book),
@@ -109,7 +109,7 @@ public final class TelemetryTopology {
                             Stores.persistentWindowStore(
                                     historyStore(w), retention, w.size(), false),
                             Serdes.String(),
-                            topics.aggregates().valueSerde()),
+                            new FinalsSerde()),
                     PROCESSOR);
         }
         topology.addStateStore(

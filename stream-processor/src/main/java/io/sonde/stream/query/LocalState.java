@@ -57,7 +57,7 @@ final class LocalState {
         if (w.isEmpty()) {
             return out;
         }
-        ReadOnlyWindowStore<String, Aggregate> history =
+        ReadOnlyWindowStore<String, List<Aggregate>> history =
                 access.store(
                         TelemetryTopology.historyStore(window), QueryableStoreTypes.windowStore());
         List<String> metrics = new ArrayList<>();
@@ -67,12 +67,15 @@ final class LocalState {
                 metrics.add(name);
             }
         }
-        for (String name : metrics) {
-            String key = id + "/" + name;
-            try (WindowStoreIterator<Aggregate> it =
-                    history.fetch(key, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
-                it.forEachRemaining(kv -> out.add(kv.value));
-            }
+        try (WindowStoreIterator<List<Aggregate>> it =
+                history.fetch(id, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+            it.forEachRemaining(kv -> {
+                for (Aggregate a : kv.value) {
+                    if (metrics.contains(a.getMetric())) {
+                        out.add(a);
+                    }
+                }
+            });
         }
         for (Aggregate open : Records.openWindows(w.get(), window.label(), track)) {
             if (metrics.contains(open.getMetric())

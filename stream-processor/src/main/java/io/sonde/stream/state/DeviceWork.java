@@ -69,29 +69,38 @@ public final class DeviceWork {
     }
 
     /** The metric's index, or -1 when the name cap refuses a new name. */
-    public int metricIndex(String name) {
-        return metrics.indexOf(name);
-    }
-
     /**
-     * Folds a value into the device state and every window of event time {@code t} that is not late
-     * on the device's own time.
+     * Folds one reading's values into the device state and into every window of event time {@code
+     * t} that is not late on the device's own time. Names beyond the cap are left out.
      *
-     * @return how many window sizes found it late
+     * @return how many of the reading's names the cap refused
      */
-    public int fold(int metric, double value, long t) {
-        if (metrics.record(metric, value, t)) {
-            stateDirty = true;
-        }
-        int late = 0;
-        for (WindowTrack track : tracks) {
-            if (track.isLate(t, highEventMs, limits.graceMs())) {
-                late++;
-            } else {
-                track.windowFor(t).accumulator(metric).add(value, t);
+    public int fold(Map<String, Double> values, long t) {
+        // One window lookup per size for the whole reading, not one per metric.
+        OpenWindow[] windows = new OpenWindow[tracks.length];
+        for (int i = 0; i < tracks.length; i++) {
+            if (!tracks[i].isLate(t, highEventMs, limits.graceMs())) {
+                windows[i] = tracks[i].windowFor(t);
             }
         }
-        return late;
+        int refused = 0;
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            int metric = metrics.indexOf(e.getKey());
+            if (metric < 0) {
+                refused++;
+                continue;
+            }
+            double value = e.getValue();
+            if (metrics.record(metric, value, t)) {
+                stateDirty = true;
+            }
+            for (OpenWindow w : windows) {
+                if (w != null) {
+                    w.accumulator(metric).add(value, t);
+                }
+            }
+        }
+        return refused;
     }
 
     /** Whether a reading at {@code t} is late for every window size (then nothing counts it). */

@@ -5,6 +5,7 @@ import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -68,16 +69,12 @@ public final class DeviceWorkCodec {
         ReplayWindow seen = w.seen;
         buffer.put((byte) ((seen.isEmpty() ? 1 : 0) | (w.online ? 2 : 0) | (w.stateDirty ? 4 : 0)));
         buffer.putLong(seen.highest());
-        long[] words = seen.words();
-        buffer.putShort((short) words.length);
-        for (long word : words) {
-            buffer.putLong(word);
-        }
+        writeWords(seen.words());
         buffer.putLong(w.highEventMs).putLong(w.lastReceivedMs).putLong(w.lastSeenMs);
         MetricTable m = w.metrics;
         buffer.putShort((short) m.size());
         for (int i = 0; i < m.size(); i++) {
-            putString(m.name(i));
+            putUtf8(m.utf8Name(i));
             buffer.putDouble(m.last(i)).putLong(m.lastTime(i));
         }
         buffer.put((byte) w.tracks.length);
@@ -100,6 +97,37 @@ public final class DeviceWorkCodec {
         }
     }
 
+    // The bitmap as: word count, leading all-ones words, trailing all-zeros words, the rest raw. A
+    // device sending in order has every bit set: 6 bytes instead of 128 for the default window.
+    private void writeWords(long[] words) {
+        int ones = 0;
+        while (ones < words.length && words[ones] == -1L) {
+            ones++;
+        }
+        int zeros = 0;
+        while (zeros < words.length - ones && words[words.length - 1 - zeros] == 0L) {
+            zeros++;
+        }
+        buffer.putShort((short) words.length).putShort((short) ones).putShort((short) zeros);
+        for (int i = ones; i < words.length - zeros; i++) {
+            buffer.putLong(words[i]);
+        }
+    }
+
+    private static long[] readWords(ByteBuffer in) {
+        long[] words = new long[in.getShort()];
+        int ones = in.getShort();
+        int zeros = in.getShort();
+        if (ones < 0 || zeros < 0 || ones + zeros > words.length) {
+            throw new IllegalArgumentException("corrupt replay window");
+        }
+        Arrays.fill(words, 0, ones, -1L);
+        for (int i = ones; i < words.length - zeros; i++) {
+            words[i] = in.getLong();
+        }
+        return words;
+    }
+
     private void writeWindow(OpenWindow win) {
         buffer.putLong(win.start());
         int count = 0;
@@ -110,9 +138,12 @@ public final class DeviceWorkCodec {
         for (int i = 0; i < win.width(); i++) {
             Accumulator a = win.get(i);
             if (a != null) {
-                buffer.putShort((short) i).putLong(a.count).putDouble(a.min).putDouble(a.max);
-                buffer.putDouble(a.sum).putDouble(a.last).putLong(a.lastTime);
-                buffer.putLong(a.revision).put((byte) (a.dirty ? 1 : 0));
+                buffer.putShort((short) i);
+                putVarLong(a.count);
+                buffer.putDouble(a.min).putDouble(a.max).putDouble(a.sum).putDouble(a.last);
+                putVarLong(zigZag(a.lastTime - win.start()));
+                putVarLong(a.revision);
+                buffer.put((byte) (a.dirty ? 1 : 0));
             }
         }
     }
@@ -120,10 +151,7 @@ public final class DeviceWorkCodec {
     private static void readHeader(ByteBuffer in, DeviceWork w) {
         byte flags = in.get();
         long highest = in.getLong();
-        long[] words = new long[in.getShort()];
-        for (int i = 0; i < words.length; i++) {
-            words[i] = in.getLong();
-        }
+        long[] words = readWords(in);
         w.seen = ReplayWindow.restore(w.limits().replayWindow(), (flags & 1) != 0, highest, words);
         w.online = (flags & 2) != 0;
         w.stateDirty = (flags & 4) != 0;
@@ -163,13 +191,13 @@ public final class DeviceWorkCodec {
         int n = in.getShort();
         for (int i = 0; i < n; i++) {
             Accumulator a = win.accumulator(in.getShort());
-            a.count = in.getLong();
+            a.count = getVarLong(in);
             a.min = in.getDouble();
             a.max = in.getDouble();
             a.sum = in.getDouble();
             a.last = in.getDouble();
-            a.lastTime = in.getLong();
-            a.revision = in.getLong();
+            a.lastTime = start + unZigZag(getVarLong(in));
+            a.revision = getVarLong(in);
             a.dirty = in.get() != 0;
         }
     }
@@ -196,8 +224,40 @@ public final class DeviceWorkCodec {
         }
     }
 
+    // Counts, revisions and times within a window are small: LEB128 varints, as protobuf's.
+    private void putVarLong(long v) {
+        while ((v & ~0x7FL) != 0) {
+            buffer.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        buffer.put((byte) v);
+    }
+
+    private static long getVarLong(ByteBuffer in) {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            result |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw new IllegalArgumentException("malformed varint in device state");
+    }
+
+    private static long zigZag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unZigZag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
     private void putString(String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        putUtf8(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void putUtf8(byte[] utf8) {
         buffer.putShort((short) utf8.length).put(utf8);
     }
 

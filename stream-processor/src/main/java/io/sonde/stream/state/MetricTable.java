@@ -1,5 +1,6 @@
 package io.sonde.stream.state;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +18,8 @@ import java.util.Map;
 public final class MetricTable {
     private final int max;
     private final List<String> names = new ArrayList<>();
+    // Encoded once: the device's record, names included, is rewritten on every reading.
+    private final List<byte[]> utf8Names = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
     private double[] last = new double[8];
     private long[] lastTime = new long[8];
@@ -36,6 +39,7 @@ public final class MetricTable {
         }
         int i = names.size();
         names.add(name);
+        utf8Names.add(name.getBytes(StandardCharsets.UTF_8));
         index.put(name, i);
         if (i >= last.length) {
             last = Arrays.copyOf(last, last.length * 2);
@@ -68,6 +72,11 @@ public final class MetricTable {
 
     public String name(int i) {
         return names.get(i);
+    }
+
+    /** The name of metric {@code i} in UTF-8; callers must not change the array. */
+    byte[] utf8Name(int i) {
+        return utf8Names.get(i);
     }
 
     public double last(int i) {

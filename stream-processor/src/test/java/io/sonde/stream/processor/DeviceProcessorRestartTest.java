@@ -59,10 +59,11 @@ class DeviceProcessorRestartTest {
                                 TopologyFixture.TOPICS.alertRules().valueSerde())
                         .withLoggingDisabled()
                         .build();
-        Serde<Aggregate> aggregates = TopologyFixture.TOPICS.aggregates().valueSerde();
-        WindowStore<String, Aggregate> h10 =
-                window(DeviceProcessor.historyStore("10s"), aggregates);
-        WindowStore<String, Aggregate> h1m = window(DeviceProcessor.historyStore("1m"), aggregates);
+        FinalsSerde finals = new FinalsSerde();
+        WindowStore<String, List<Aggregate>> h10 =
+                window(DeviceProcessor.historyStore("10s"), finals);
+        WindowStore<String, List<Aggregate>> h1m =
+                window(DeviceProcessor.historyStore("1m"), finals);
         WindowStore<String, Alert> cleared =
                 window(
                         DeviceProcessor.CLEARED_ALERTS_STORE,
@@ -98,7 +99,7 @@ class DeviceProcessorRestartTest {
                 new DeviceProcessor(
                         TelemetryTopology.limits(config),
                         List.of("10s", "1m"),
-                        config.commitInterval(),
+                        config.updateInterval(),
                         config.idleCheckInterval(),
                         config.deviceOfflineAfter(),
                         new RuleBook());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Dedup by (device, seq), device state once per commit, offline, the metric-name cap. */
 @Timeout(60)
 class DeviceTopologyTest {
-    private static final Duration COMMIT = Duration.ofMillis(100);
+    private static final Duration UPDATE = StreamConfig.DEFAULT_UPDATE_INTERVAL;
 
     @TempDir Path stateDir;
     private TopologyFixture f;
@@ -48,7 +48,7 @@ class DeviceTopologyTest {
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0)); // retry through the same gateway
         f.send("dev-1", 2, 2_000, Map.of("temperature", 30.0));
         f.send("dev-1", 1, 1_500, Map.of("temperature", 99.0)); // resend through another gateway
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         Aggregate a = f.updates("dev-1", "temperature", "10s").getLast();
         assertThat(a.getCount()).isEqualTo(2);
@@ -62,7 +62,7 @@ class DeviceTopologyTest {
         for (long seq : new long[] {1, 5, 3, 2, 4, 3, 5, 1}) {
             f.send("dev-1", seq, seq * 100, Map.of("t", (double) seq));
         }
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         Aggregate a = f.updates("dev-1", "t", "10s").getLast();
         assertThat(a.getCount()).isEqualTo(5);
@@ -77,21 +77,21 @@ class DeviceTopologyTest {
         f.send("dev-1", 1_000, 1_000, Map.of("t", 1.0));
         f.send("dev-1", 937, 1_000, Map.of("t", 1.0)); // 63 below: inside the window
         f.send("dev-1", 936, 1_000, Map.of("t", 1.0)); // 64 below: outside
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         assertThat(f.updates("dev-1", "t", "10s").getLast().getCount()).isEqualTo(2);
         assertThat(f.sensor("duplicates-total", Optional.empty())).isEqualTo(1.0);
     }
 
     @Test
-    void deviceStateIsEmittedOncePerCommitWithEveryMetricsLastValue() {
+    void deviceStateIsEmittedOncePerUpdateIntervalWithEveryMetricsLastValue() {
         start(defaults());
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0, "humidity", 50.0));
         f.send("dev-1", 2, 3_000, Map.of("temperature", 21.0));
         f.send("dev-1", 3, 2_000, Map.of("temperature", 99.0, "pressure", 1000.0)); // older
         assertThat(f.states()).isEmpty();
 
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         List<DeviceState> states = f.states();
         assertThat(states).hasSize(1);
@@ -103,7 +103,7 @@ class DeviceTopologyTest {
         assertThat(s.getMetricsMap())
                 .containsExactlyInAnyOrderEntriesOf(
                         Map.of("temperature", 21.0, "humidity", 50.0, "pressure", 1000.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         assertThat(f.states()).as("unchanged: not emitted again").hasSize(1);
     }
 
@@ -115,13 +115,13 @@ class DeviceTopologyTest {
         assertThat(f.states()).extracting(DeviceState::getOnline).containsExactly(true);
 
         f.tick(Duration.ofSeconds(2));
-        f.tick(COMMIT); // the emission after the check that saw the silence
+        f.tick(UPDATE); // the emission after the check that saw the silence
 
         assertThat(f.states()).extracting(DeviceState::getOnline).containsExactly(true, false);
         f.tick(Duration.ofSeconds(30));
         assertThat(f.states()).as("offline is reported once").hasSize(2);
         f.send("dev-1", 2, 91_000, Map.of("temperature", 21.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         assertThat(f.states().getLast().getOnline()).isTrue();
     }
 
@@ -135,7 +135,7 @@ class DeviceTopologyTest {
         }
         f.send("dev-1", 1, 1_000, many);
         f.send("dev-1", 2, 2_000, Map.of("fresh", 1.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         assertThat(f.states().getLast().getMetricsCount()).isEqualTo(3);
         assertThat(f.sensor("metric-names-dropped-total", Optional.empty())).isEqualTo(3.0);
@@ -156,6 +156,7 @@ class DeviceTopologyTest {
                 d.idleCheckInterval(),
                 stateDir,
                 d.commitInterval(),
+                d.updateInterval(),
                 1,
                 d.closeTimeout(),
                 maxMetricsPerDevice,

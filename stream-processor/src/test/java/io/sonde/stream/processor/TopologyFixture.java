@@ -39,6 +39,7 @@ final class TopologyFixture implements AutoCloseable {
     static final Topics TOPICS = Topics.withPrefix(Topics.DEFAULT_PREFIX);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration STEP = StreamConfig.DEFAULT_COMMIT_INTERVAL;
 
     final TopologyTestDriver driver;
     private final TestInputTopic<String, TelemetryRecord> telemetry;
@@ -100,8 +101,17 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** Moves the wall clock on, running the punctuations that fall due. */
+    /**
+     * Moves the wall clock in steps of the commit interval, as a running stream thread would see
+     * it: the driver runs a due punctuator once per call, however far the clock moves.
+     */
     void tick(Duration d) {
-        driver.advanceWallClockTime(d);
+        Duration left = d;
+        while (left.compareTo(STEP) > 0) {
+            driver.advanceWallClockTime(STEP);
+            left = left.minus(STEP);
+        }
+        driver.advanceWallClockTime(left);
     }
 
     /** Writes a rule as the API would (validated JSON). */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tumbling windows judged on each device's own time, updates per commit, finals once. */
 @Timeout(60)
 class WindowTopologyTest {
-    private static final Duration COMMIT = Duration.ofMillis(100);
+    private static final Duration UPDATE = StreamConfig.DEFAULT_UPDATE_INTERVAL;
 
     @TempDir Path stateDir;
     private TopologyFixture f;
@@ -35,13 +35,13 @@ class WindowTopologyTest {
     }
 
     @Test
-    void oneUpdatePerWindowAndMetricPerCommitWithCountMinMaxSumMeanAndLast() {
+    void oneUpdatePerWindowAndMetricPerUpdateIntervalWithCountMinMaxSumMeanAndLast() {
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0, "humidity", 50.0));
         f.send("dev-1", 2, 3_000, Map.of("temperature", 25.0));
         f.send("dev-1", 3, 2_000, Map.of("temperature", 10.0)); // newer seq, older event time
-        assertThat(f.aggregates()).as("updates wait for the commit").isEmpty();
+        assertThat(f.aggregates()).as("updates wait for the update interval").isEmpty();
 
-        f.tick(COMMIT);
+        f.tick(UPDATE); // ten commit intervals: one update per window and metric, not ten
 
         List<Aggregate> tens = f.updates("dev-1", "temperature", "10s");
         assertThat(tens).hasSize(1);
@@ -61,18 +61,35 @@ class WindowTopologyTest {
         assertThat(f.updates("dev-1", "humidity", "10s").getFirst().getCount()).isEqualTo(1);
         assertThat(f.aggregates()).hasSize(4);
 
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         assertThat(f.aggregates()).as("nothing changed: nothing more").hasSize(4);
         f.send("dev-1", 4, 4_000, Map.of("humidity", 52.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         assertThat(f.aggregates()).as("only the windows that changed").hasSize(6);
         assertThat(f.updates("dev-1", "humidity", "10s").getLast().getRevision()).isEqualTo(2);
     }
 
     @Test
+    void manyDevicesUpdatesAreSpreadOverTheIntervalEachExactlyOnce() {
+        for (int d = 0; d < 100; d++) {
+            f.send("dev-" + d, 1, 1_000, Map.of("t", 1.0));
+        }
+
+        f.tick(StreamConfig.DEFAULT_COMMIT_INTERVAL);
+        int first = f.aggregates().size();
+        f.tick(UPDATE);
+
+        assertThat(first).as("one commit interval: a slice, not a burst").isBetween(1, 60);
+        assertThat(f.aggregates()).as("every device's 10s and 1m window once").hasSize(200);
+        for (int d = 0; d < 100; d++) {
+            assertThat(f.updates("dev-" + d, "t", "10s")).hasSize(1);
+        }
+    }
+
+    @Test
     void aFinalFollowsOnceTheDevicesTimePassesEndPlusGraceAndNeverTwice() {
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         f.send("dev-1", 2, 19_999, Map.of("temperature", 21.0));
         assertThat(f.finals("dev-1", "temperature", "10s")).isEmpty();
 
@@ -95,11 +112,11 @@ class WindowTopologyTest {
     void aReadingLaterThanGraceOnTheDevicesTimeIsDroppedAndCountedPerWindow() {
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0));
         f.send("dev-1", 2, 20_000, Map.of("temperature", 21.0)); // closes [T0, T0+10s)
-        f.tick(COMMIT);
+        f.tick(UPDATE);
         f.aggregates();
 
         f.send("dev-1", 3, 5_000, Map.of("temperature", 99.0));
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         assertThat(f.updates("dev-1", "temperature", "10s"))
                 .noneMatch(a -> a.getStartMs() == T0 && a.getSum() > 20.0);
@@ -137,7 +154,7 @@ class WindowTopologyTest {
         for (int i = 0; i < 5; i++) {
             f.send("back", i + 1, T0 + i * 1_000L, received, Map.of("t", 3.0), Optional.empty());
         }
-        f.tick(COMMIT);
+        f.tick(UPDATE);
 
         assertThat(f.updates("back", "t", "10s").getLast().getCount()).isEqualTo(5);
         assertThat(f.sensor("late-total", Optional.empty())).isZero();

@@ -1,12 +1,13 @@
-package io.sonde.bench.connections;
+package io.sonde.bench;
 
-import io.sonde.bench.BenchException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,17 +66,17 @@ public final class MetricsScrape {
      *
      * @return how long it took, or empty when it did not happen in time
      */
-    public java.util.Optional<Duration> await(String name, DoublePredicate done, Duration timeout) {
+    public Optional<Duration> await(String name, DoublePredicate done, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         while (true) {
             if (done.test(value(name))) {
-                return java.util.Optional.of(Duration.ofNanos(System.nanoTime() - start));
+                return Optional.of(Duration.ofNanos(System.nanoTime() - start));
             }
             if (System.nanoTime() > deadline) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            ServiceJvm.pause(POLL);
+            LockSupport.parkNanos(POLL.toNanos());
         }
     }
 }
