@@ -115,10 +115,10 @@ public final class DeviceWorkCodec {
     }
 
     private static long[] readWords(ByteBuffer in) {
-        long[] words = new long[in.getShort()];
-        int ones = in.getShort();
-        int zeros = in.getShort();
-        if (ones < 0 || zeros < 0 || ones + zeros > words.length) {
+        long[] words = new long[in.getShort() & 0xFFFF];
+        int ones = in.getShort() & 0xFFFF;
+        int zeros = in.getShort() & 0xFFFF;
+        if (ones + zeros > words.length) {
             throw new IllegalArgumentException("corrupt replay window");
         }
         Arrays.fill(words, 0, ones, -1L);

@@ -115,5 +115,10 @@ class DeviceWorkCodecTest {
                 .hasMessageContaining("version");
         assertThatThrownBy(() -> DeviceWorkCodec.decode(new byte[] {1, 0}, LIMITS))
                 .isInstanceOf(IllegalArgumentException.class);
+        // version, id "d" (2 + 1), flags, highest (8), then the bitmap's word count, ones, zeros.
+        byte[] corrupt = new DeviceWorkCodec().encode(new DeviceWork("d", LIMITS));
+        corrupt[15] = (byte) 0xFF;
+        assertThatThrownBy(() -> DeviceWorkCodec.decode(corrupt, LIMITS))
+                .hasMessageContaining("replay window");
     }
 }
