@@ -93,10 +93,18 @@ public record StreamConfig(
         requirePositive("idle-check-interval", idleCheckInterval, false);
         requirePositive("commit-interval", commitInterval, false);
         requirePositive("update-interval", updateInterval, false);
+        if (updateInterval.toMillis() < 10) {
+            // Spread over ten slots of at least a millisecond each.
+            throw new IllegalArgumentException("sonde.stream.update-interval must be >= 10ms");
+        }
         requirePositive("close-timeout", closeTimeout, false);
         requirePositive("cleared-alert-retention", clearedAlertRetention, false);
         requireAtLeast("threads", threads, 1);
         requireAtLeast("max-metrics-per-device", maxMetricsPerDevice, 1);
+        if (maxMetricsPerDevice > 4096) {
+            throw new IllegalArgumentException(
+                    "sonde.stream.max-metrics-per-device must be <= 4096: " + maxMetricsPerDevice);
+        }
         requireAtLeast("max-rules", maxRules, 1);
         requireAtLeast("history-windows", historyWindows, 1);
         if (replayWindow < 64 || replayWindow % 64 != 0) {

@@ -19,13 +19,17 @@ import java.util.Optional;
  * and the clears owed when rules change. Used on the task's stream thread only.
  */
 final class AlertRules {
+    // Matches no version: the first reading or check after a start reconciles every restored
+    // device, so alerts of rules deleted or changed while this task was elsewhere still clear.
+    private static final RuleBook.Snapshot UNKNOWN = new RuleBook.Snapshot(-1, Map.of());
+
     private final RuleBook book;
     private final Map<String, List<Rule>> byDevice = new HashMap<>();
-    private RuleBook.Snapshot applied;
+    private RuleBook.Snapshot previous = UNKNOWN;
+    private RuleBook.Snapshot applied = UNKNOWN;
 
     AlertRules(RuleBook book) {
         this.book = book;
-        this.applied = book.current();
     }
 
     /** Whether the rules changed since the last call; if so, the caller reconciles every device. */
@@ -34,6 +38,7 @@ final class AlertRules {
         if (now.version() == applied.version()) {
             return false;
         }
+        previous = applied;
         applied = now;
         byDevice.clear();
         return true;
@@ -77,7 +82,8 @@ final class AlertRules {
 
     /**
      * The clears owed to the device after a rule change: one per open episode whose rule was
-     * deleted, no longer watches the device, or now watches something else.
+     * deleted, no longer watches the device, or now watches something else. A condition still
+     * pending under a rule that changed starts over under the new rule.
      */
     List<Transition> reconcile(DeviceWork w) {
         List<Transition> out = new ArrayList<>(0);
@@ -91,7 +97,10 @@ final class AlertRules {
             if (why.isPresent()) {
                 add(out, track.withdraw(t, why.get()));
             }
-            if (track.idle()) {
+            Rule before = previous.rules().get(e.getKey());
+            if (!track.active() && before != null && !before.equals(rule)) {
+                it.remove();
+            } else if (track.idle()) {
                 it.remove();
             }
         }

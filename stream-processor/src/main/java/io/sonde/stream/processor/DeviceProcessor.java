@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>Threads: Streams calls {@code process} and the punctuators on the task's stream thread, never
  * concurrently. The in-memory copy of the store is this task's only: it is rebuilt from the store
- * when the task starts.
+ * whenever the task is initialised (start, move, or a revive after a failed commit).
  */
 final class DeviceProcessor implements Processor<String, TelemetryRecord, String, MessageLite> {
     static final String DEVICE_STORE = "device-store";
@@ -115,8 +115,13 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
         context.schedule(idleInterval, PunctuationType.WALL_CLOCK_TIME, this::idle);
     }
 
-    // The store is the truth after a restart or a move: reload it, and what was not yet emitted.
+    // The store is the truth after a restart, a move or a revive (Streams may wipe the stores and
+    // init this same instance again): forget what memory held, reload the store, and what was not
+    // yet emitted.
     private void load() {
+        work.clear();
+        dirty.forEach(Set::clear);
+        slot = 0;
         try (KeyValueIterator<String, DeviceWork> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, DeviceWork> e = all.next();

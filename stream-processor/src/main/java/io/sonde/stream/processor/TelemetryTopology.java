@@ -23,8 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  * repartition.
  *
  * <pre>
- * telemetry --device-processor--+--> aggregates   (updates per commit, finals when windows close)
- *              [device-store]   +--> device-state (on change, per commit)
+ * telemetry --device-processor--+--> aggregates   (updates per update interval, finals at close)
+ *              [device-store]   +--> device-state (on change, per update interval)
  *              [history stores] +--> alerts       (raise and clear, at once)
  * alert-rules --rules-processor--> [rules-store] (global: every instance reads every rule)
  * </pre>

@@ -1,5 +1,8 @@
 package io.sonde.stream.query;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -16,6 +19,7 @@ import io.sonde.stream.config.WindowSpec;
 import io.sonde.stream.processor.Records;
 import io.sonde.stream.processor.TelemetryTopology;
 import io.sonde.stream.state.DeviceWork;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +32,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * whose answers are merged. During a rebalance the answer is a 503 with {@code Retry-After}.
  */
 public final class QueryHttpService implements HttpService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Default range of aggregate queries: the last hour. */
     static final long DEFAULT_RANGE_MS = 3_600_000;
 
@@ -129,15 +135,16 @@ public final class QueryHttpService implements HttpService {
                     "bad_request", "state", "state must be active, cleared or all");
         }
         if (!isLocal(req)) {
-            return everywhere(req, "/v1/alerts?state=" + state);
+            return newestFirst(everywhere(req, "/v1/alerts?state=" + state));
         }
         List<Alert> out = new ArrayList<>();
         if (!state.equals("cleared")) {
             out.addAll(local.activeAlerts());
         }
         if (!state.equals("active")) {
-            long now = System.currentTimeMillis();
-            out.addAll(local.clearedAlerts(0, now));
+            // A device's clock may run ahead (ingest allows 5 min): its clears are stamped ahead.
+            long horizon = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+            out.addAll(local.clearedAlerts(0, horizon));
         }
         out.sort((a, b) -> Long.compare(b.getRaisedAtMs(), a.getRaisedAtMs()));
         return RecordJson.array(out.stream().map(RecordJson::alert).toList());
@@ -161,6 +168,19 @@ public final class QueryHttpService implements HttpService {
             throw StateAccess.notReady();
         }
         return Optional.of(a.body());
+    }
+
+    // The instances' lists, each newest first, merged into one list newest first.
+    private static String newestFirst(String alerts) throws ApiException {
+        try {
+            List<JsonNode> all = new ArrayList<>();
+            JSON.readTree(alerts).forEach(all::add);
+            all.sort((a, b) ->
+                    Long.compare(b.path("raisedAt").asLong(), a.path("raisedAt").asLong()));
+            return JSON.writeValueAsString(all);
+        } catch (JsonProcessingException e) {
+            throw StateAccess.notReady();
+        }
     }
 
     // Merges the JSON arrays of every instance, this one answering from its own stores.

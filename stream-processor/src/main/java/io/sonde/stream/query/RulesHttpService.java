@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The rules API (docs/rest.md): {@code GET /v1/rules} and {@code GET /v1/rules/{id}} for any
  * viewer, {@code PUT} and {@code DELETE /v1/rules/{id}} for an admin token. A change is written to
  * the rules topic; the answer comes once this instance's global store holds it, so the next reading
- * this instance processes already follows it.
+ * this instance processes already follows it; the other instances follow as soon as their global
+ * threads read the record (milliseconds on a healthy cluster).
  */
 public final class RulesHttpService implements HttpService {
     /** Largest rule body accepted. */

@@ -68,7 +68,6 @@ public final class DeviceWork {
         }
     }
 
-    /** The metric's index, or -1 when the name cap refuses a new name. */
     /**
      * Folds one reading's values into the device state and into every window of event time {@code
      * t} that is not late on the device's own time. Names beyond the cap are left out.

@@ -14,9 +14,10 @@ import java.util.Map;
  * the hot path (docs/processing.md). The first byte is the format version; this is version 1.
  * Internal to the processor, not a public contract: a new version must still read the old one.
  *
- * <p>Windows are stored per track in configuration order; when the configured window sizes changed
- * since the record was written, its open windows are dropped (their finals are lost), everything
- * else is kept.
+ * <p>Windows are stored per track with the track's size; when a window size is no longer
+ * configured, that size's open windows are dropped (their finals are lost), everything else is
+ * kept. When {@code max-metrics-per-device} was lowered, the names beyond it and their window slots
+ * are dropped.
  *
  * <p>Not thread-safe: the encode buffer is reused; one codec per stream thread.
  */
@@ -60,6 +61,8 @@ public final class DeviceWorkCodec {
             return work;
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated device state", e);
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("corrupt device state", e);
         }
     }
 
@@ -79,7 +82,8 @@ public final class DeviceWorkCodec {
         }
         buffer.put((byte) w.tracks.length);
         for (WindowTrack track : w.tracks) {
-            buffer.putLong(track.sizeMs()).put((byte) track.open().size());
+            buffer.putLong(track.sizeMs()).putLong(track.closedBefore());
+            buffer.putShort((short) track.open().size());
             for (OpenWindow win : track.open()) {
                 writeWindow(win);
             }
@@ -161,7 +165,7 @@ public final class DeviceWorkCodec {
     }
 
     private static void readMetrics(ByteBuffer in, DeviceWork w) {
-        int n = in.getShort();
+        int n = in.getShort() & 0xFFFF;
         for (int i = 0; i < n; i++) {
             String name = getString(in);
             w.metrics.restore(name, in.getDouble(), in.getLong());
@@ -172,25 +176,36 @@ public final class DeviceWorkCodec {
         int n = in.get();
         for (int t = 0; t < n; t++) {
             long size = in.getLong();
-            int windows = in.get();
-            WindowTrack track =
-                    t < w.tracks.length && w.tracks[t].sizeMs() == size ? w.tracks[t] : null;
+            long closedBefore = in.getLong();
+            int windows = in.getShort() & 0xFFFF;
+            // Matched by size: a size removed from the configuration loses only its own windows.
+            WindowTrack track = null;
+            for (WindowTrack candidate : w.tracks) {
+                if (candidate.sizeMs() == size) {
+                    track = candidate;
+                }
+            }
+            if (track != null) {
+                track.restoreClosedBefore(closedBefore);
+            }
             for (int i = 0; i < windows; i++) {
-                readWindow(in, track);
+                readWindow(in, track, w.metrics.size());
             }
         }
     }
 
-    // A window of a track that no longer exists is read and dropped.
-    private static void readWindow(ByteBuffer in, WindowTrack track) {
+    // A window of a track that no longer exists, and the slots of metric names the (lowered) cap
+    // no longer admits, are read and dropped.
+    private static void readWindow(ByteBuffer in, WindowTrack track, int metrics) {
         OpenWindow win = track == null ? new OpenWindow(0) : null;
         long start = in.getLong();
         if (win == null) {
             win = track.restore(start);
         }
-        int n = in.getShort();
+        int n = in.getShort() & 0xFFFF;
         for (int i = 0; i < n; i++) {
-            Accumulator a = win.accumulator(in.getShort());
+            int index = in.getShort() & 0xFFFF;
+            Accumulator a = index < metrics ? win.accumulator(index) : new Accumulator();
             a.count = getVarLong(in);
             a.min = in.getDouble();
             a.max = in.getDouble();
@@ -203,7 +218,7 @@ public final class DeviceWorkCodec {
     }
 
     private static void readAlerts(ByteBuffer in, DeviceWork w) {
-        int n = in.getShort();
+        int n = in.getShort() & 0xFFFF;
         for (int i = 0; i < n; i++) {
             String rule = getString(in);
             boolean active = in.get() != 0;

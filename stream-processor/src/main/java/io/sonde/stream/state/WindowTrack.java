@@ -13,6 +13,9 @@ import java.util.List;
 public final class WindowTrack {
     private final long sizeMs;
     private final List<OpenWindow> open = new ArrayList<>(2);
+    // Windows starting before this have closed and had their final: a reading for one is late,
+    // however the device's own time stands (a quiet device's windows close on the task's clock).
+    private long closedBefore = Long.MIN_VALUE;
 
     public WindowTrack(long sizeMs) {
         this.sizeMs = sizeMs;
@@ -28,10 +31,12 @@ public final class WindowTrack {
     }
 
     /**
-     * Whether a reading at {@code t} comes too late: its window closed at device time {@code high}.
+     * Whether a reading at {@code t} comes too late: its window closed at device time {@code high},
+     * or was already closed and finalised.
      */
     public boolean isLate(long t, long high, long graceMs) {
-        return startOf(t) + sizeMs + graceMs <= high;
+        long start = startOf(t);
+        return start < closedBefore || start + sizeMs + graceMs <= high;
     }
 
     /** The window holding {@code t}, opened if needed. */
@@ -64,6 +69,7 @@ public final class WindowTrack {
                 break;
             }
             closed.add(w);
+            closedBefore = Math.max(closedBefore, w.start() + sizeMs);
             it.remove();
         }
         return closed;
@@ -72,6 +78,16 @@ public final class WindowTrack {
     /** The open windows, oldest first. */
     public List<OpenWindow> open() {
         return open;
+    }
+
+    /** The start below which every window has closed ({@link Long#MIN_VALUE}: none yet). */
+    public long closedBefore() {
+        return closedBefore;
+    }
+
+    /** Restores the mark of {@link #closedBefore()} (the codec's inverse). */
+    void restoreClosedBefore(long mark) {
+        closedBefore = mark;
     }
 
     /** Restores a window (the codec's inverse of {@link #open()}). */

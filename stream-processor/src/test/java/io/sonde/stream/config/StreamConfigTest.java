@@ -72,6 +72,11 @@ class StreamConfigTest {
                 .hasMessageContaining("window listed twice: 10s");
         assertThatThrownBy(() -> StreamConfig.create(node(Map.of("commit-interval", "0s"))))
                 .hasMessageContaining("sonde.stream.commit-interval");
+        assertThatThrownBy(() -> StreamConfig.create(node(Map.of("update-interval", "5ms"))))
+                .hasMessageContaining("update-interval must be >= 10ms");
+        assertThatThrownBy(
+                        () -> StreamConfig.create(node(Map.of("max-metrics-per-device", "5000"))))
+                .hasMessageContaining("<= 4096");
     }
 
     @Test

@@ -179,4 +179,55 @@ class DeviceProcessorRestartTest {
         assertThat(closed.getCount()).as("readings from before and after, each once").isEqualTo(5);
         assertThat(closed.getSum()).isEqualTo(20 + 85 + 86 + 90 + 70);
     }
+
+    @Test
+    void anAlertWhoseRuleWasDeletedWhileTheProcessorWasDownClearsAfterTheRestart() {
+        MockProcessorContext<String, MessageLite> first = context();
+        rules.put("hot", hotRule());
+        DeviceProcessor before = processor(first);
+        before.process(reading(1, 1_000, 85));
+        assertThat(alerts(first)).hasSize(1);
+
+        rules.delete("hot"); // while no processor runs
+        MockProcessorContext<String, MessageLite> second = context();
+        DeviceProcessor after = processor(second);
+        after.process(reading(2, 2_000, 85));
+
+        List<Alert> later = alerts(second);
+        assertThat(later).hasSize(1);
+        assertThat(later.getFirst().getState()).isEqualTo(AlertState.CLEARED);
+        assertThat(later.getFirst().getMessage()).contains("deleted");
+    }
+
+    @Test
+    void aTaskRevivedWithWipedStoresForgetsWhatItHeldInMemory() {
+        MockProcessorContext<String, MessageLite> c = context();
+        rules.put("hot", hotRule());
+        DeviceProcessor p = processor(c);
+        p.process(reading(1, 1_000, 85)); // raises, in a transaction that will abort
+
+        // Streams closes a task dirty (e.g. a failed commit), wipes its stores and inits it again;
+        // what the aborted transaction carried never reached anyone.
+        devices.delete("dev-1");
+        c.resetForwards();
+        p.init(c);
+        p.process(reading(1, 1_000, 85)); // the same reading, replayed from the last commit
+
+        assertThat(alerts(c))
+                .as("the replayed reading raises again: it is not taken for a duplicate")
+                .singleElement()
+                .satisfies(a -> assertThat(a.getState()).isEqualTo(AlertState.ACTIVE));
+    }
+
+    private static AlertRule hotRule() {
+        return AlertRule.newBuilder()
+                .setId("hot")
+                .setKind("threshold")
+                .setMetric("temperature")
+                .setOp(">")
+                .setThreshold(80)
+                .setSeverity("major")
+                .setDevices("*")
+                .build();
+    }
 }

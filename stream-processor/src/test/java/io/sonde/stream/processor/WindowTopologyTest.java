@@ -174,4 +174,19 @@ class WindowTopologyTest {
         assertThat(f.finals("dev-1", "temperature", "1m")).hasSize(1);
         assertThat(f.finals("dev-1", "temperature", "10s")).hasSize(1);
     }
+
+    @Test
+    void aReadingForAWindowTheWallClockClosedIsLateNotASecondFinal() {
+        f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0));
+        f.tick(Duration.ofSeconds(21)); // closed on the wall clock: the device stayed quiet
+
+        // The device comes back with a reading it had buffered from inside that window.
+        f.send("dev-1", 2, T0 + 2_000, T0 + 21_000, Map.of("temperature", 30.0), Optional.empty());
+        f.tick(Duration.ofSeconds(60));
+
+        List<Aggregate> finals = f.finals("dev-1", "temperature", "10s");
+        assertThat(finals).as("one final for [T0, T0+10s), exactly once").hasSize(1);
+        assertThat(finals.getFirst().getCount()).isEqualTo(1);
+        assertThat(f.sensor("late-total", Optional.of("10s"))).isEqualTo(1.0);
+    }
 }

@@ -108,6 +108,22 @@ class DeviceWorkCodecTest {
     }
 
     @Test
+    void aLoweredNameCapDropsTheNamesBeyondItAndTheirWindowSlots() {
+        DeviceWork w = new DeviceWork("d", LIMITS);
+        w.admit(1);
+        w.heard(1_000, 1_000);
+        w.fold(Map.of("a", 1.0), 1_000);
+        w.fold(Map.of("b", 2.0), 1_000);
+        DeviceLimits lower = new DeviceLimits(256, 1, List.of(10_000L, 60_000L), 10_000);
+
+        DeviceWork back = DeviceWorkCodec.decode(new DeviceWorkCodec().encode(w), lower);
+
+        assertThat(back.metrics().size()).isEqualTo(1);
+        assertThat(back.track(0).open().getFirst().get(0)).isNotNull();
+        assertThat(back.track(0).open().getFirst().get(1)).as("b's slot dropped").isNull();
+    }
+
+    @Test
     void bytesOfAnotherVersionOrTruncatedAreRefused() {
         byte[] bytes = new DeviceWorkCodec().encode(new DeviceWork("d", LIMITS));
         bytes[0] = 9;
