@@ -141,17 +141,7 @@ class DeviceProcessorRestartTest {
     @Test
     void aRestartedProcessorRemembersSeqsWindowsAndOpenAlerts() {
         MockProcessorContext<String, MessageLite> first = context();
-        rules.put(
-                "hot",
-                AlertRule.newBuilder()
-                        .setId("hot")
-                        .setKind("threshold")
-                        .setMetric("temperature")
-                        .setOp(">")
-                        .setThreshold(80)
-                        .setSeverity("major")
-                        .setDevices("*")
-                        .build());
+        rules.put("hot", hotRule());
         DeviceProcessor before = processor(first);
         before.process(reading(1, 1_000, 20));
         before.process(reading(2, 2_000, 85));
