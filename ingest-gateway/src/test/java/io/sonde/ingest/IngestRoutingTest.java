@@ -54,6 +54,7 @@ class IngestRoutingTest {
 
     /** Writes nothing: each batch waits until the test completes its future. */
     private static final class HandWriter implements TelemetryWriter {
+        // Bounded by the gateway: it holds at most max-inflight-batches unanswered per connection.
         final LinkedBlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
 
         @Override

@@ -13,12 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A device for tests: the project's {@link DeviceSocket} with every downlink kept in arrival order
- * and the close code kept, so that a test can wait for what a device would see.
+ * and the close code kept, so that a test can wait for what a device would see. Holds at most
+ * 10,000 unread downlinks; beyond that {@link #next()} fails the test.
  */
 public final class TestDevice implements DeviceSocket.Listener, AutoCloseable {
     private static final long WAIT_SECONDS = 30;
+    // Far more replies than any test's batches; past it the device fails the test, never grows.
+    private static final int MAX_UNREAD = 10_000;
 
-    private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>(MAX_UNREAD);
+    private volatile boolean overflowed;
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason = "";
     private DeviceSocket socket;
@@ -69,6 +73,9 @@ public final class TestDevice implements DeviceSocket.Listener, AutoCloseable {
 
     /** The next downlink, waiting up to 30 s. */
     public Downlink next() throws InterruptedException {
+        if (overflowed) {
+            throw new AssertionError("more than " + MAX_UNREAD + " downlinks were left unread");
+        }
         Downlink d = downlinks.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         if (d == null) {
             throw new AssertionError(
@@ -106,7 +113,9 @@ public final class TestDevice implements DeviceSocket.Listener, AutoCloseable {
 
     @Override
     public void downlink(DeviceSocket s, Downlink downlink) {
-        downlinks.add(downlink);
+        if (!downlinks.offer(downlink)) {
+            overflowed = true;
+        }
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackConfig config;
     private final DevKeys keys;
+    // The broker and the services this stack started: a handful.
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<Service> services = new ArrayList<>();
     private String bootstrapServers;

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>After a rejection the gateway refuses every later batch of the connection until the refused
  * one is resent; a benchmark device does not resend, so it stops sending after its first rejection
- * (counted through {@link Events#rejected}).
+ * (counted through {@link Events#rejected}). It holds at most {@link #MAX_PENDING} unanswered
+ * batches; past that it aborts its connection.
  *
  * <p>Threading: {@link #send} may be called from any thread (sends go out in call order); events
  * arrive on the HTTP client's threads, one at a time per device, and must not block.
@@ -36,6 +37,13 @@ public final class BenchDevice implements DeviceSocket.Listener {
     }
 
     private record Pending(long firstSeq, long lastSeq, int readings, long intendedNanos) {}
+
+    /**
+     * Batches one device holds unanswered at most: well above the gateway's own in-flight limit (64
+     * by default, which it enforces with an error the bench counts), so this bound only stops a
+     * device whose gateway stopped answering altogether.
+     */
+    static final int MAX_PENDING = 1_024;
 
     private final String id;
     private final Events events;
@@ -88,6 +96,12 @@ public final class BenchDevice implements DeviceSocket.Listener {
     public long send(UplinkEncoder encoder, int readings, long timeUnixNano, long intendedNanos) {
         synchronized (this) {
             if (stopped) {
+                return -1;
+            }
+            if (pending.size() >= MAX_PENDING) {
+                // The gateway stopped answering: give up the connection (reported via closed()).
+                stopped = true;
+                socket.abort();
                 return -1;
             }
             long first = nextSeq;

@@ -24,6 +24,7 @@ final class StopSequence {
     private static final System.Logger LOG = System.getLogger(StopSequence.class.getName());
 
     private final String service;
+    // One entry per part the service started (a handful, fixed when the service is built).
     private final Deque<Entry> entries = new ArrayDeque<>();
 
     StopSequence(String service) {
