@@ -186,14 +186,18 @@ class ArchitectureTest {
     }
 
     @Test
-    void theClientsUseOnlyTheJdkAndTheSchema() {
+    void theClientsUseOnlyTheJdkTheSchemaAndAJsonParser() {
         classes()
                 .that()
                 .resideInAPackage("io.sonde.client..")
                 .should()
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage(
-                        "io.sonde.client..", "io.sonde.proto..", "com.google.protobuf..", "java..")
+                        "io.sonde.client..",
+                        "io.sonde.proto..",
+                        "com.google.protobuf..",
+                        "com.fasterxml.jackson..",
+                        "java..")
                 .because("they speak the public protocols as any outside program would")
                 .check(sonde);
     }

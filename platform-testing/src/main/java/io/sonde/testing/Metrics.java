@@ -47,4 +47,13 @@ public final class Metrics {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + name + " in " + text));
     }
+
+    /** The sum of every sample of {@code name}, e.g. a gauge over all its tags; 0 when absent. */
+    public static double sum(int port, String name) {
+        return scrape(port)
+                .lines()
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 }

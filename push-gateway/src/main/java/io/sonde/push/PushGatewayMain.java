@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sonde.platform.health.HealthCheck;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
@@ -15,21 +16,31 @@ import io.sonde.platform.service.ServiceBuilder;
 import io.sonde.platform.service.ServiceRunner;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.kafka.FanOut;
+import io.sonde.push.kafka.KafkaPartitioner;
+import io.sonde.push.rest.ApiFallback;
+import io.sonde.push.rest.DevicesHttpService;
+import io.sonde.push.rest.ProcessorClient;
+import io.sonde.push.rest.ProcessorHttpService;
 import io.sonde.push.session.SessionRegistry;
-import io.sonde.push.transport.DevicesHttpService;
+import io.sonde.push.session.SubscriptionMeters;
+import io.sonde.push.session.Subscriptions;
 import io.sonde.push.transport.EventsHttpService;
-import io.sonde.push.transport.SseConfig;
+import io.sonde.push.transport.PollHttpService;
+import io.sonde.push.transport.StreamSettings;
+import io.sonde.push.transport.Transports;
+import java.time.Clock;
 import java.util.List;
 
 /**
- * The push gateway (docs/streams.md): one fan-out consumer per topic feeds an in-memory hub; each
- * client connection is a session with a bounded queue; the dashboard, SSE and REST are served over
+ * The push gateway (docs/streams.md): one fan-out consumer per log feeds an in-memory hub; each
+ * client connection is a session with a bounded queue, served over SSE, WebSocket or long-poll;
+ * resumes replay history through catch-up readers; the dashboard and the REST API are served over
  * HTTP.
  *
  * <p>Readiness: {@code kafka} (its topics answer), {@code fan-out} (every consumer assigned and
- * polling without errors) and {@code device-state} (the device cache has read the compacted topic
- * up to where it ended at start, so snapshots are complete). On close every stream ends with a
- * {@code shutdown} error event, then the server and the consumers stop.
+ * polling without errors) and {@code snapshots} (every consumer has read up to where its log ended
+ * at start, so snapshots are complete). On close every stream ends with a {@code shutdown} reason,
+ * then the server and the consumers stop.
  */
 public final class PushGatewayMain {
     /** Service name: classpath defaults at {@code push-gateway/application.yaml}, metric tag. */
@@ -75,14 +86,22 @@ public final class PushGatewayMain {
                             List.of(
                                     topics.telemetry().name(),
                                     topics.aggregates().name(),
-                                    topics.deviceState().name()));
-                    Hub hub = new Hub();
+                                    topics.deviceState().name(),
+                                    topics.alerts().name()));
+                    MeterRegistry meters = service.observability().meters();
+                    Hub hub = new Hub(new KafkaPartitioner());
+                    SubscriptionMeters subscriptionMeters = new SubscriptionMeters(meters);
                     FanOut fanOut =
                             service.start(
                                     "fan-out consumers",
                                     () ->
                                             FanOut.start(
-                                                    kafka, hub, service.observability().meters()));
+                                                    kafka,
+                                                    hub,
+                                                    config.snapshotLookback(),
+                                                    config.catchUp(),
+                                                    subscriptionMeters,
+                                                    meters));
                     service.readiness(
                             HealthCheck.of(
                                     "fan-out",
@@ -90,26 +109,42 @@ public final class PushGatewayMain {
                                     "a fan-out consumer is not polling (see the log)"));
                     service.readiness(
                             HealthCheck.of(
-                                    "device-state",
-                                    fanOut::deviceStateLoaded,
-                                    "still reading the device states held in Kafka"));
+                                    "snapshots",
+                                    fanOut::caughtUp,
+                                    "still reading what Kafka holds to rebuild the snapshots"));
+                    Subscriptions subscriptions =
+                            new Subscriptions(hub, fanOut.history(), subscriptionMeters);
                     SessionRegistry sessions =
                             new SessionRegistry(
-                                    hub,
+                                    subscriptions,
                                     config.sessionQueueSize(),
-                                    service.observability().meters());
-                    EventsHttpService events =
+                                    config.maxStreamsPerToken(),
+                                    meters);
+                    Transports transports =
                             service.start(
-                                    "sse streams",
+                                    "stream transports",
                                     () ->
-                                            new EventsHttpService(
-                                                    verifier, hub, sessions, sse(config)));
-                    DevicesHttpService devices = new DevicesHttpService(verifier, hub);
+                                            Transports.create(
+                                                    verifier,
+                                                    subscriptions,
+                                                    sessions,
+                                                    subscriptionMeters,
+                                                    settings(config),
+                                                    Clock.systemUTC()));
+                    Api api =
+                            new Api(
+                                    new DevicesHttpService(verifier, hub),
+                                    new ProcessorHttpService(
+                                            new ProcessorClient(config.processorUrl())));
                     ObserveService observe =
                             new ObserveService(service.observability(), service.health());
                     service.serve(
                             root.get("server"),
-                            server -> server.routing(r -> routing(r, observe, events, devices)));
+                            server -> {
+                                HttpRouting.Builder http = HttpRouting.builder();
+                                routing(http, observe, transports, api);
+                                transports.serve(server.routing(http));
+                            });
                     // Runs first on close: streams end with a reason while the server still runs.
                     service.onStop(
                             "ending sessions",
@@ -118,25 +153,34 @@ public final class PushGatewayMain {
                 });
     }
 
+    /** The request/response API: device states from the gateway, the rest from the processor. */
+    record Api(DevicesHttpService devices, ProcessorHttpService processor) {}
+
     /**
-     * Every route of the gateway: the API first, then the dashboard, whose static handler passes on
-     * what it does not hold (ending in a 404).
+     * Every HTTP route of the gateway (the WebSocket is added by {@link Transports#serve}): the
+     * streams and the API first, then a JSON 404/405 for any other {@code /v1} request, then the
+     * dashboard, whose static handler passes on what it does not hold (ending in a 404).
      */
     static void routing(
-            HttpRouting.Builder routing,
-            ObserveService observe,
-            EventsHttpService events,
-            DevicesHttpService devices) {
-        routing.register(ObserveService.PATH, observe)
-                .register(EventsHttpService.PATH, events)
-                .register(DevicesHttpService.PATH, devices)
+            HttpRouting.Builder http, ObserveService observe, Transports transports, Api api) {
+        http.register(ObserveService.PATH, observe)
+                .register(EventsHttpService.PATH, transports.events())
+                .register(PollHttpService.PATH, transports.poll())
+                .register(DevicesHttpService.PATH, api.devices())
+                .register(ProcessorHttpService.PATH, api.processor())
+                .register(ApiFallback.PATH, new ApiFallback())
                 .register(UPLOT_PATH, StaticContentFeature.createService(classpath(UPLOT_LOCATION)))
                 .register("/", StaticContentFeature.createService(dashboard()));
     }
 
-    static SseConfig sse(PushConfig config) {
-        return new SseConfig(
-                config.heartbeat(), config.sseRetry(), config.writeTimeout(), config.maxChannels());
+    static StreamSettings settings(PushConfig config) {
+        return new StreamSettings(
+                config.heartbeat(),
+                config.sseRetry(),
+                config.writeTimeout(),
+                config.maxChannels(),
+                config.pollMaxEvents(),
+                config.pollMaxWait());
     }
 
     private static ClasspathHandlerConfig dashboard() {

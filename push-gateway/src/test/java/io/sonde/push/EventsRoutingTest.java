@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sonde.client.push.SseClient;
 import io.sonde.push.hub.Cursor;
-import io.sonde.push.hub.PushEvent;
+import io.sonde.push.hub.Log;
 import io.sonde.testing.SseRecording;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,10 +40,6 @@ class EventsRoutingTest {
     @AfterEach
     void stop() {
         fixture.close();
-    }
-
-    private static PushEvent event(String channel, String name, int offset, String data) {
-        return new PushEvent(channel, name, new Cursor("telemetry", 0, offset).encode(), data);
     }
 
     @Test
@@ -81,29 +77,46 @@ class EventsRoutingTest {
 
         HttpResponse<String> none = fixture.get(fixture.events(token));
         HttpResponse<String> unknown = fixture.get(fixture.events(token, "weather"));
-        HttpResponse<String> alerts = fixture.get(fixture.events(token, "alerts"));
+        HttpResponse<String> tooMany =
+                fixture.get(
+                        fixture.events(
+                                token,
+                                "telemetry:a",
+                                "telemetry:b",
+                                "telemetry:c",
+                                "telemetry:d",
+                                "telemetry:e"));
         HttpResponse<String> badCursor =
                 fixture.get(fixture.events(token, "devices"), "Last-Event-ID", "garbage!");
+        HttpResponse<String> badSince =
+                fixture.get(
+                        fixture.uri(
+                                "/v1/events?channel=devices&since=yesterday&access_token="
+                                        + token));
 
-        assertThat(List.of(none, unknown, alerts, badCursor))
+        assertThat(List.of(none, unknown, tooMany, badCursor, badSince))
                 .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(400));
         assertThat(unknown.body()).contains("\"code\":\"bad_request\"").contains("unknown channel");
-        assertThat(alerts.body()).contains("not served yet");
-        assertThat(badCursor.body()).contains("cursor");
+        assertThat(tooMany.body()).contains("at most 4");
+        assertThat(badCursor.body()).contains("malformed cursor");
+        assertThat(badSince.body()).contains("since");
+        assertThat(fixture.observability.scrape())
+                .containsPattern("sonde_push_resumes_total\\{outcome=\"malformed\",.*} 1\\.0");
+        assertThat(fixture.sessions.count()).isZero();
     }
 
     @Test
     void theStreamStartsWithRetryThenSnapshotThenLiveEventsWithIds() throws Exception {
-        fixture.hub.publishRetained(event("devices", "device", 1, "{\"deviceId\":\"a\"}"), "a");
-        fixture.hub.publishRetained(event("devices", "device", 2, "{\"deviceId\":\"b\"}"), "b");
+        fixture.publish("devices", "device", "{\"deviceId\":\"a\"}", "a");
+        fixture.publish("devices", "device", "{\"deviceId\":\"b\"}", "b");
         String token = fixture.viewer("devices", "telemetry:*");
 
         try (SseRecording client = fixture.sse(fixture.events(token, "devices", "telemetry:a"))) {
             assertThat(client.status()).isEqualTo(200);
             assertThat(client.header("Content-Type")).hasValue("text/event-stream");
             await().atMost(WAIT).until(() -> client.events().size() == 2);
-            fixture.hub.publish(event("telemetry:a", "telemetry", 3, "{\"seq\":1}"));
-            fixture.hub.publish(event("devices", "device", 4, "{\"deviceId\":\"a\",\"x\":1}"));
+            fixture.publish("telemetry:a", "telemetry", "{\"seq\":1}");
+            fixture.publish("devices", "device", "{\"deviceId\":\"a\",\"x\":1}");
             await().atMost(WAIT).until(() -> client.events().size() == 4);
 
             assertThat(client.timeline().get(0)).isEqualTo("retry:1500");
@@ -122,7 +135,7 @@ class EventsRoutingTest {
 
     @Test
     void snapshotFalseSkipsTheCurrentState() throws Exception {
-        fixture.hub.publishRetained(event("devices", "device", 1, "{}"), "a");
+        fixture.publish("devices", "device", "{}", "a");
         String token = fixture.viewer("devices");
 
         try (SseRecording client =
@@ -131,7 +144,7 @@ class EventsRoutingTest {
                                 "/v1/events?channel=devices&snapshot=false&access_token="
                                         + token))) {
             await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("devices") == 1);
-            fixture.hub.publish(event("devices", "device", 2, "{\"live\":true}"));
+            fixture.publish("devices", "device", "{\"live\":true}");
             await().atMost(WAIT).until(() -> !client.events().isEmpty());
 
             assertThat(client.events())
@@ -143,7 +156,7 @@ class EventsRoutingTest {
     @Test
     void aWellFormedLastEventIdIsAcceptedAndTheTokenMayComeAsBearer() throws Exception {
         String token = fixture.viewer("devices");
-        String cursor = new Cursor("device-state", 0, 5).encode();
+        String cursor = Cursor.of(Log.DEVICE_STATE, 0, 5).encode();
         var request =
                 java.net.http.HttpRequest.newBuilder(fixture.uri("/v1/events?channel=devices"))
                         .header("Authorization", "Bearer " + token)
@@ -214,7 +227,7 @@ class EventsRoutingTest {
             String pad = "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}";
             int published = 0;
             while (fixture.disconnects("slow") == 0 && published < 2000) {
-                fixture.hub.publish(event("telemetry:big", "telemetry", published, pad));
+                fixture.publish("telemetry:big", "telemetry", pad);
                 int expected = ++published;
                 await().atMost(WAIT)
                         .pollDelay(Duration.ZERO)
@@ -240,7 +253,7 @@ class EventsRoutingTest {
             await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("telemetry:x") == 1);
             // Publish faster than any writer until the queue overflows: the hub never waits.
             for (int i = 0; fixture.hub.subscriberCount("telemetry:x") > 0; i++) {
-                fixture.hub.publish(event("telemetry:x", "telemetry", i, "{}"));
+                fixture.publish("telemetry:x", "telemetry", "{}");
             }
 
             await().atMost(WAIT).until(client::ended);

@@ -16,6 +16,7 @@ import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.push.hub.Cursor;
+import io.sonde.push.hub.Log;
 import io.sonde.testing.Metrics;
 import io.sonde.testing.SharedKafka;
 import io.sonde.testing.SseRecording;
@@ -111,8 +112,9 @@ class PushGatewayIT {
             assertThat(
                             Cursor.parse(client.events("telemetry").get(0).id().orElseThrow())
                                     .orElseThrow()
-                                    .log())
-                    .isEqualTo("telemetry");
+                                    .logs())
+                    // One stream, one cursor: it names a position in every log the stream reads.
+                    .containsExactlyInAnyOrder(Log.TELEMETRY, Log.AGGREGATES, Log.DEVICE_STATE);
 
             // A later subscriber's snapshot holds the latest reading and window of the device.
             SseRecording late = sse(events(gateway, token, "telemetry:dev-1", "aggregates:dev-1"));
@@ -132,7 +134,8 @@ class PushGatewayIT {
             client.close();
             late.close();
             await().atMost(WAIT).until(() -> sessions(gateway) == 0.0);
-            assertThat(metrics(gateway)).containsPattern("sonde_push_sessions\\{[^}]*} 0\\.0");
+            assertThat(metrics(gateway))
+                    .containsPattern("sonde_push_sessions\\{[^}]*transport=\"sse\"} 0\\.0");
         }
     }
 
@@ -148,7 +151,7 @@ class PushGatewayIT {
             }
             await().atMost(WAIT).until(() -> sessions(gateway) == 20.0);
 
-            assertThat(consumerThreads()).hasSize(3);
+            assertThat(consumerThreads()).hasSize(4);
             for (SseRecording client : clients) {
                 client.close();
             }
@@ -162,7 +165,7 @@ class PushGatewayIT {
     }
 
     private static double sessions(Service gateway) {
-        return Metrics.value(gateway.port(), "sonde_push_sessions");
+        return Metrics.sum(gateway.port(), "sonde_push_sessions");
     }
 
     private static List<String> consumerThreads() {

@@ -3,8 +3,6 @@ package io.sonde.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sonde.push.hub.Channels;
-import io.sonde.push.hub.Cursor;
-import io.sonde.push.hub.PushEvent;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -31,13 +29,7 @@ class RestAndDashboardRoutingTest {
 
     private void publishDevice(String id, int offset) {
         String data = "{\"deviceId\":\"" + id + "\",\"online\":true,\"lastSeen\":1,\"metrics\":{}}";
-        fixture.hub.publishRetained(
-                new PushEvent(
-                        Channels.DEVICES,
-                        "device",
-                        new Cursor("device-state", 0, offset).encode(),
-                        data),
-                id);
+        fixture.publish(Channels.DEVICES, "device", data, id);
     }
 
     @Test

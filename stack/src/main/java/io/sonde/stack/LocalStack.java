@@ -93,7 +93,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public Service startPushGateway() {
-        Service s = PushGatewayMain.start(config(PushGatewayMain.SERVICE, config.pushPort()));
+        Map<String, String> extra = new HashMap<>();
+        // The REST routes for history, alerts and rules go to this stack's processor.
+        stream.ifPresent(p ->
+                extra.put("sonde.push.processor-url", "http://" + config.host() + ":" + p.port()));
+        Service s =
+                PushGatewayMain.start(config(PushGatewayMain.SERVICE, config.pushPort(), extra));
         push = Optional.of(track(s));
         return s;
     }

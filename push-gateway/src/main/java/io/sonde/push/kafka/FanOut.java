@@ -4,60 +4,74 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
 import io.sonde.push.hub.Hub;
+import io.sonde.push.hub.Log;
+import io.sonde.push.session.History;
+import io.sonde.push.session.SubscriptionMeters;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The gateway's Kafka side: one fan-out consumer per topic it serves, publishing into the hub.
- * {@code telemetry} and {@code aggregates} start at the end (live only; their snapshot caches fill
- * as records arrive); {@code device-state}, a compacted topic, is read from the beginning so that
- * the {@code devices} snapshot holds every known device.
+ * The gateway's Kafka side: one fan-out consumer per log, publishing into the hub, and the catch-up
+ * readers that replay history. {@code device-state} (compacted) and {@code alerts} are read from
+ * the beginning, so that the {@code devices} and {@code alerts} snapshots are whole; {@code
+ * telemetry} and {@code aggregates} from {@code snapshotLookback} ago, so that the device channels'
+ * snapshots hold the latest reading and windows of every device active in that time.
  */
 public final class FanOut implements AutoCloseable {
-    /** Log names inside cursors; independent of the deployment's topic prefix. */
-    public static final String TELEMETRY_LOG = "telemetry";
-
-    public static final String AGGREGATES_LOG = "aggregates";
-    public static final String DEVICE_STATE_LOG = "device-state";
-
     private final List<FanOutConsumer<?>> consumers;
-    private final FanOutConsumer<?> deviceState;
+    private final CatchUp catchUp;
 
-    private FanOut(List<FanOutConsumer<?>> consumers, FanOutConsumer<?> deviceState) {
+    private FanOut(List<FanOutConsumer<?>> consumers, CatchUp catchUp) {
         this.consumers = consumers;
-        this.deviceState = deviceState;
+        this.catchUp = catchUp;
     }
 
-    /** Creates and starts the consumers; they run until {@link #close()}. */
-    public static FanOut start(KafkaConfig kafka, Hub hub, MeterRegistry meters) {
+    /** Creates and starts the consumers and readers; they run until {@link #close()}. */
+    public static FanOut start(
+            KafkaConfig kafka,
+            Hub hub,
+            Duration snapshotLookback,
+            CatchUpSettings catchUp,
+            SubscriptionMeters subscriptions,
+            MeterRegistry meters) {
         Topics topics = kafka.topics();
-        HubPublisher publisher = new HubPublisher(hub);
-        FanOutConsumer<?> telemetry =
-                new FanOutConsumer<>(
-                        kafka,
-                        topics.telemetry(),
-                        TELEMETRY_LOG,
-                        FanOutConsumer.Start.LATEST,
-                        publisher::telemetry,
-                        meters);
-        FanOutConsumer<?> aggregates =
-                new FanOutConsumer<>(
-                        kafka,
-                        topics.aggregates(),
-                        AGGREGATES_LOG,
-                        FanOutConsumer.Start.LATEST,
-                        publisher::aggregate,
-                        meters);
-        FanOutConsumer<?> devices =
-                new FanOutConsumer<>(
-                        kafka,
-                        topics.deviceState(),
-                        DEVICE_STATE_LOG,
-                        FanOutConsumer.Start.EARLIEST,
-                        publisher::deviceState,
-                        meters);
-        FanOut fanOut = new FanOut(List.of(telemetry, aggregates, devices), devices);
-        fanOut.consumers.forEach(FanOutConsumer::start);
+        Map<Log, LogSource<?>> sources =
+                Map.of(
+                        Log.TELEMETRY,
+                        new LogSource<>(Log.TELEMETRY, topics.telemetry(), RecordEvents::telemetry),
+                        Log.AGGREGATES,
+                        new LogSource<>(
+                                Log.AGGREGATES, topics.aggregates(), RecordEvents::aggregate),
+                        Log.DEVICE_STATE,
+                        new LogSource<>(
+                                Log.DEVICE_STATE, topics.deviceState(), RecordEvents::deviceState),
+                        Log.ALERTS,
+                        new LogSource<>(Log.ALERTS, topics.alerts(), RecordEvents::alert));
+        Optional<Duration> tail = Optional.of(snapshotLookback);
+        List<FanOutConsumer<?>> consumers =
+                List.of(
+                        new FanOutConsumer<>(kafka, sources.get(Log.TELEMETRY), tail, hub, meters),
+                        new FanOutConsumer<>(kafka, sources.get(Log.AGGREGATES), tail, hub, meters),
+                        new FanOutConsumer<>(
+                                kafka,
+                                sources.get(Log.DEVICE_STATE),
+                                Optional.empty(),
+                                hub,
+                                meters),
+                        new FanOutConsumer<>(
+                                kafka, sources.get(Log.ALERTS), Optional.empty(), hub, meters));
+        CatchUp history = new CatchUp(kafka, sources, hub, catchUp, subscriptions, meters);
+        FanOut fanOut = new FanOut(consumers, history);
+        consumers.forEach(FanOutConsumer::start);
+        history.start();
         return fanOut;
+    }
+
+    /** Where replays of history come from. */
+    public History history() {
+        return catchUp;
     }
 
     /** Every consumer is polling without errors. */
@@ -65,13 +79,14 @@ public final class FanOut implements AutoCloseable {
         return consumers.stream().allMatch(FanOutConsumer::healthy);
     }
 
-    /** The device-state cache has read everything present at start: snapshots are complete. */
-    public boolean deviceStateLoaded() {
-        return deviceState.caughtUp();
+    /** Every consumer has read what was in its log at start: snapshots are complete. */
+    public boolean caughtUp() {
+        return consumers.stream().allMatch(FanOutConsumer::caughtUp);
     }
 
     @Override
     public void close() {
+        catchUp.close();
         consumers.forEach(FanOutConsumer::close);
     }
 }

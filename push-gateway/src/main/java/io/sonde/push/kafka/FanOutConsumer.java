@@ -4,13 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sonde.platform.kafka.KafkaConfig;
-import io.sonde.platform.kafka.Topic;
-import io.sonde.push.hub.Cursor;
+import io.sonde.push.hub.Emit;
+import io.sonde.push.hub.Hub;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -25,28 +27,19 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The one consumer of one topic in this gateway instance, feeding every session through the hub:
+ * The one consumer of one log in this gateway instance, feeding every session through the hub:
  * never a consumer per socket. It has no consumer group: it assigns itself every partition, so
- * every instance sees every record, and commits nothing (position comes from the start rule, and
- * later from client cursors).
+ * every instance sees every record, and commits nothing (clients carry their positions in cursors).
  *
- * <p>Threading: one platform thread per consumer, the only thread touching the KafkaConsumer; the
- * handler runs on it, in offset order per partition.
+ * <p>At start it reads what the snapshots need: a compacted or small log from its beginning, a
+ * large one from {@code lookback} ago; {@link #caughtUp()} turns true once it has read up to where
+ * the log ended at start, and readiness waits for it. Every record moves the hub's live position,
+ * also one that yields no event.
+ *
+ * <p>Threading: one platform thread per consumer, the only thread touching the KafkaConsumer;
+ * records are published on it, in offset order per partition.
  */
 final class FanOutConsumer<V> implements AutoCloseable {
-    /** Where a consumer starts reading when the gateway starts. */
-    enum Start {
-        /** Replay everything still held: rebuilds an in-memory cache (compacted topics). */
-        EARLIEST,
-        /** Only what arrives from now on. */
-        LATEST
-    }
-
-    /** Receives each record; {@code value} is null for a tombstone. */
-    interface Handler<V> {
-        void handle(String key, V value, Cursor cursor);
-    }
-
     private static final System.Logger LOG = System.getLogger(FanOutConsumer.class.getName());
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -55,10 +48,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
     /** Name prefix of consumer threads, followed by the log name. */
     static final String THREAD_PREFIX = "sonde-push-consumer-";
 
-    private final Topic<String, V> topic;
-    private final String log;
-    private final Start start;
-    private final Handler<V> handler;
+    private final LogSource<V> source;
+    private final Optional<Duration> lookback;
+    private final Hub hub;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaClientMetrics clientMetrics;
     private final Counter records;
@@ -70,17 +62,19 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private volatile boolean started;
     private Map<TopicPartition, Long> startEnds = Map.of();
 
+    /**
+     * @param lookback how far back to start reading; empty: from the beginning
+     */
     FanOutConsumer(
             KafkaConfig kafka,
-            Topic<String, V> topic,
-            String log,
-            Start start,
-            Handler<V> handler,
+            LogSource<V> source,
+            Optional<Duration> lookback,
+            Hub hub,
             MeterRegistry meters) {
-        this.topic = topic;
-        this.log = log;
-        this.start = start;
-        this.handler = handler;
+        this.source = source;
+        this.lookback = lookback;
+        this.hub = hub;
+        String log = source.log().label();
         String clientId = "sonde-push-" + log + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.consumer = new KafkaConsumer<>(properties(kafka, clientId));
         this.clientMetrics = new KafkaClientMetrics(consumer);
@@ -99,7 +93,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
         // Streams writes with transactions: never show a reader what was aborted.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.putAll(kafka.consumer());
@@ -116,7 +110,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
         return healthy && thread.isAlive();
     }
 
-    /** Has read up to where the topic ended when it started: its cache is complete. */
+    /** Has read up to where the log ended when it started: its snapshots are complete. */
     boolean caughtUp() {
         return caughtUp;
     }
@@ -151,7 +145,10 @@ final class FanOutConsumer<V> implements AutoCloseable {
                     // close() asked us to stop; the loop condition ends it.
                 } catch (KafkaException e) {
                     healthy = false;
-                    LOG.log(Level.WARNING, "consumer of " + topic.name() + " failed; retrying", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "consumer of " + source.topic().name() + " failed; retrying",
+                            e);
                     stopping.await(RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
@@ -164,27 +161,42 @@ final class FanOutConsumer<V> implements AutoCloseable {
     }
 
     private void assign() {
+        String topic = source.topic().name();
         List<TopicPartition> partitions =
-                consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition()))
                         .toList();
         if (partitions.isEmpty()) {
-            throw new KafkaException("topic " + topic.name() + " has no partitions (yet)");
+            throw new KafkaException("topic " + topic + " has no partitions (yet)");
         }
         consumer.assign(partitions);
-        if (start == Start.EARLIEST) {
+        startEnds = new HashMap<>(consumer.endOffsets(partitions));
+        if (lookback.isEmpty()) {
             consumer.seekToBeginning(partitions);
-            startEnds = new HashMap<>(consumer.endOffsets(partitions));
         } else {
-            consumer.seekToEnd(partitions);
-            // Resolve the end now: "live from start" then means from this moment, not from
-            // whenever the first poll happens to run.
-            partitions.forEach(consumer::position);
-            caughtUp = true;
+            long from = System.currentTimeMillis() - lookback.get().toMillis();
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(p -> times.put(p, from));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp at = found.get(p);
+                consumer.seek(p, at != null ? at.offset() : startEnds.get(p));
+            }
         }
+        // The live stream starts where this consumer starts, not at 0: a replay must read up to
+        // here before it may join.
+        long[] starts = new long[partitions.size()];
+        for (TopicPartition p : partitions) {
+            starts[p.partition()] = consumer.position(p);
+        }
+        hub.begin(source.log(), starts);
         LOG.log(
                 Level.INFO,
-                () -> "reading " + topic.name() + " from the " + start.name().toLowerCase());
+                () ->
+                        "reading "
+                                + topic
+                                + lookback.map(d -> " from " + d + " ago")
+                                        .orElse(" from the beginning"));
     }
 
     private void poll() {
@@ -198,20 +210,18 @@ final class FanOutConsumer<V> implements AutoCloseable {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        String key;
-        V value;
+        List<Emit> emits;
         try {
-            key = topic.keySerde().deserializer().deserialize(record.topic(), record.key());
-            value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            emits = source.emits(record);
         } catch (SerializationException e) {
             skipped.increment();
             LOG.log(
                     Level.WARNING,
                     () -> "skipped an unreadable record of " + record.topic() + ": " + e);
-            return;
+            emits = List.of();
         }
         try {
-            handler.handle(key, value, new Cursor(log, record.partition(), record.offset()));
+            hub.publish(source.log(), record.partition(), record.offset(), emits);
             records.increment();
         } catch (RuntimeException e) {
             // One bad record must not stop the stream for every subscriber.
@@ -223,7 +233,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private Counter counter(MeterRegistry meters, String outcome) {
         return Counter.builder(RECORDS_METRIC)
                 .description("Kafka records read by the push gateway's fan-out consumers")
-                .tag("topic", log)
+                .tag("topic", source.log().label())
                 .tag("outcome", outcome)
                 .register(meters);
     }

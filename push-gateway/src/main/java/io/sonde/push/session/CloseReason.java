@@ -5,7 +5,7 @@ package io.sonde.push.session;
  * as the {@code sonde.push.disconnects} metric counts it.
  *
  * @param code short machine-readable reason: {@value #SLOW}, {@value #CLIENT_GONE}, {@value
- *     #SHUTDOWN}
+ *     #SHUTDOWN}, {@value #UNAVAILABLE}, {@value #TOKEN_EXPIRED}
  * @param message for a person
  */
 public record CloseReason(String code, String message) {
@@ -17,6 +17,12 @@ public record CloseReason(String code, String message) {
 
     /** The gateway is stopping. */
     public static final String SHUTDOWN = "shutdown";
+
+    /** History could not be read from Kafka; resuming later may work. */
+    public static final String UNAVAILABLE = "unavailable";
+
+    /** The viewer token expired and was not refreshed (WebSocket). */
+    public static final String TOKEN_EXPIRED = "token_expired";
 
     public static CloseReason slow(int queueCapacity) {
         return new CloseReason(
@@ -32,5 +38,14 @@ public record CloseReason(String code, String message) {
 
     public static CloseReason shutdown() {
         return new CloseReason(SHUTDOWN, "the gateway is shutting down");
+    }
+
+    public static CloseReason unavailable(String why) {
+        return new CloseReason(
+                UNAVAILABLE, why + "; resume from the last event id in a few seconds");
+    }
+
+    public static CloseReason tokenExpired() {
+        return new CloseReason(TOKEN_EXPIRED, "the token expired; reconnect with a fresh one");
     }
 }

@@ -1,47 +1,56 @@
 package io.sonde.push.session;
 
-import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.PushEvent;
 import io.sonde.push.hub.Subscriber;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One client connection's subscription state: the channels it follows and a bounded queue of live
- * events between the hub (publisher side) and the transport that writes them (writer side).
+ * One client connection's subscription state: the channels it follows and a bounded queue of events
+ * between the producers (the hub's live publishers and replays of history) and the one writer that
+ * sends them to the client.
  *
- * <p>Threading: {@link #offer} runs on publisher threads and never blocks; {@link #next} is called
- * by one writer thread. {@link #close} may be called from anywhere, any number of times; the first
- * reason wins.
+ * <p>Threading: {@link #offer} runs on publisher threads and never blocks; {@link #offerReplay}
+ * runs on a replay thread and may wait for room; {@link #drain} is called by one writer thread.
+ * {@link #close} may be called from anywhere, any number of times; the first reason wins.
  *
- * <p>Memory is bounded: when the queue is full the session does not wait and does not drop
- * silently; it closes itself with reason {@link CloseReason#SLOW}, discards what it held, and the
- * client resumes from the last event it received. Other sessions are not affected.
+ * <p>Waking: the writer is signalled when the queue turns non-empty, not once per event, so a burst
+ * costs it one wake-up and it takes the whole burst in one {@link #drain}.
+ *
+ * <p>Memory is bounded: when the queue is full a live offer does not wait and does not drop
+ * silently; the session closes itself with reason {@link CloseReason#SLOW}, discards what it held,
+ * and the client resumes from the last event it received. Other sessions are not affected.
  */
 public final class Session implements Subscriber {
     private final long id;
     private final String transport;
+    private final String owner;
     private final int capacity;
     private final Consumer<CloseReason> onClose;
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    // Channel -> generation of its current subscription: a replay of an older one must not join.
+    private final Map<String, Long> channels = new ConcurrentHashMap<>();
+    private final AtomicLong generations = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
     private final ArrayDeque<PushEvent> queue = new ArrayDeque<>();
     private CloseReason closed;
 
-    Session(long id, String transport, int capacity, Consumer<CloseReason> onClose) {
+    Session(long id, String transport, String owner, int capacity, Consumer<CloseReason> onClose) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1");
         }
         this.id = id;
         this.transport = transport;
+        this.owner = owner;
         this.capacity = capacity;
         this.onClose = onClose;
     }
@@ -55,23 +64,36 @@ public final class Session implements Subscriber {
         return transport;
     }
 
-    /**
-     * Subscribes this session to {@code channel}.
-     *
-     * @param snapshot whether to return the channel's current state
-     * @return the snapshot to write before any queued live event, or an empty list
-     */
-    public List<PushEvent> subscribe(Hub hub, String channel, boolean snapshot) {
-        channels.add(channel);
-        if (snapshot) {
-            return hub.subscribeWithSnapshot(channel, this);
-        }
-        hub.subscribe(channel, this);
-        return List.of();
+    /** Who opened it: the token identity that connection limits count by. */
+    String owner() {
+        return owner;
     }
 
-    public Set<String> channels() {
-        return Set.copyOf(channels);
+    /** The channels subscribed to now (including those still replaying history). */
+    public List<String> channels() {
+        return List.copyOf(channels.keySet());
+    }
+
+    public boolean subscribed(String channel) {
+        return channels.containsKey(channel);
+    }
+
+    /** Marks {@code channel} subscribed; returns the generation that names this subscription. */
+    long track(String channel) {
+        long generation = generations.incrementAndGet();
+        channels.put(channel, generation);
+        return generation;
+    }
+
+    /** Whether {@code generation} still names the current subscription of {@code channel}. */
+    boolean current(String channel, long generation) {
+        Long now = channels.get(channel);
+        return now != null && now == generation;
+    }
+
+    /** Forgets {@code channel}; returns whether it was subscribed. */
+    boolean untrack(String channel) {
+        return channels.remove(channel) != null;
     }
 
     @Override
@@ -85,8 +107,7 @@ public final class Session implements Subscriber {
                 closeLocked(CloseReason.slow(capacity));
                 return false;
             }
-            queue.add(event);
-            changed.signal();
+            add(event);
             return true;
         } finally {
             lock.unlock();
@@ -94,25 +115,65 @@ public final class Session implements Subscriber {
     }
 
     /**
-     * The next live event, waiting at most {@code wait}.
+     * Queues a replayed event, waiting up to {@code wait} for room: history arrives faster than a
+     * client reads, and waiting is what keeps the queue bounded. A client that takes longer than
+     * that to make room is closed as slow.
      *
-     * @return empty when the wait ran out (time for a heartbeat) or the session is closed (see
-     *     {@link #closeReason()})
+     * @return false when the session is closed (also when it just closed because of the wait)
      */
-    public Optional<PushEvent> next(Duration wait) throws InterruptedException {
+    public boolean offerReplay(PushEvent event, Duration wait) throws InterruptedException {
         long nanos = wait.toNanos();
         lock.lock();
         try {
-            while (closed == null && queue.isEmpty() && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
+            while (closed == null && queue.size() >= capacity) {
+                if (nanos <= 0) {
+                    closeLocked(CloseReason.slow(capacity));
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
             }
-            return closed != null ? Optional.empty() : Optional.ofNullable(queue.poll());
+            if (closed != null) {
+                return false;
+            }
+            add(event);
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Closes the session; a waiting {@link #next} returns at once. */
+    /**
+     * Moves up to {@code max} queued events into {@code into}, waiting at most {@code wait} for the
+     * first one.
+     *
+     * @return how many were moved; 0 when the wait ran out (time for a heartbeat) or the session is
+     *     closed (see {@link #closeReason()})
+     */
+    public int drain(List<PushEvent> into, int max, Duration wait) throws InterruptedException {
+        long nanos = wait.toNanos();
+        lock.lock();
+        try {
+            while (closed == null && queue.isEmpty() && nanos > 0) {
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            if (closed != null) {
+                return 0;
+            }
+            int n = 0;
+            while (n < max && !queue.isEmpty()) {
+                into.add(queue.poll());
+                n++;
+            }
+            if (n > 0) {
+                notFull.signalAll();
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the session; a waiting {@link #drain} or {@link #offerReplay} returns at once. */
     public void close(CloseReason reason) {
         lock.lock();
         try {
@@ -131,6 +192,10 @@ public final class Session implements Subscriber {
         }
     }
 
+    public boolean isClosed() {
+        return closeReason().isPresent();
+    }
+
     /** Events queued and not yet taken by the writer. */
     public int queued() {
         lock.lock();
@@ -141,11 +206,11 @@ public final class Session implements Subscriber {
         }
     }
 
-    void unsubscribeAll(Hub hub) {
-        for (String channel : channels) {
-            hub.unsubscribe(channel, this);
+    private void add(PushEvent event) {
+        queue.add(event);
+        if (queue.size() == 1) {
+            notEmpty.signal();
         }
-        channels.clear();
     }
 
     private void closeLocked(CloseReason reason) {
@@ -154,12 +219,13 @@ public final class Session implements Subscriber {
         }
         closed = reason;
         queue.clear();
-        changed.signalAll();
+        notEmpty.signalAll();
+        notFull.signalAll();
         onClose.accept(reason);
     }
 
     @Override
     public String toString() {
-        return "Session[" + id + ", " + transport + ", channels=" + channels + "]";
+        return "Session[" + id + ", " + transport + ", channels=" + channels.keySet() + "]";
     }
 }

@@ -1,12 +1,13 @@
 package io.sonde.push.session;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sonde.push.hub.Hub;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,36 +16,92 @@ import java.util.concurrent.atomic.AtomicLong;
  * it ends: that is what brings the {@code sonde.push.sessions} gauge back to zero after abrupt
  * disconnects, and what unsubscribes the session from the hub.
  *
+ * <p>Bounds: at most {@code maxPerOwner} sessions per token at a time (the per-owner counts live
+ * only while their sessions do); each session's queue holds at most {@code queueCapacity} events.
+ *
  * <p>Thread-safe.
  */
 public final class SessionRegistry {
-    /** Gauge: sessions whose connection is open. */
+    /** Gauge, tagged {@code transport}: sessions whose connection is open. */
     public static final String SESSIONS_METRIC = "sonde.push.sessions";
 
     /** Counter, tagged {@code reason}: sessions ended, by {@link CloseReason#code()}. */
     public static final String DISCONNECTS_METRIC = "sonde.push.disconnects";
 
-    private final Hub hub;
+    /** Counter, tagged {@code transport}: events written to clients. */
+    public static final String DELIVERIES_METRIC = "sonde.push.deliveries";
+
+    /** Distribution: events a writer found queued each time it woke. */
+    public static final String QUEUE_DEPTH_METRIC = "sonde.push.queue.depth";
+
+    /** Every transport, so that each one's gauge exists from the start. */
+    public static final List<String> TRANSPORTS = List.of("sse", "ws", "poll");
+
+    private final Subscriptions subscriptions;
     private final int queueCapacity;
+    private final int maxPerOwner;
     private final MeterRegistry meters;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byOwner = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> byTransport = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+    private final DistributionSummary depth;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean shuttingDown;
 
-    public SessionRegistry(Hub hub, int queueCapacity, MeterRegistry meters) {
-        this.hub = hub;
+    public SessionRegistry(
+            Subscriptions subscriptions, int queueCapacity, int maxPerOwner, MeterRegistry meters) {
+        this.subscriptions = subscriptions;
         this.queueCapacity = queueCapacity;
+        this.maxPerOwner = maxPerOwner;
         this.meters = meters;
-        Gauge.builder(SESSIONS_METRIC, sessions, Map::size)
-                .description("Open push sessions (SSE, WebSocket, long-poll)")
-                .register(meters);
+        for (String transport : TRANSPORTS) {
+            AtomicInteger count = new AtomicInteger();
+            byTransport.put(transport, count);
+            Gauge.builder(SESSIONS_METRIC, count, AtomicInteger::get)
+                    .description("Open push sessions, by transport")
+                    .tag("transport", transport)
+                    .register(meters);
+            deliveries.put(
+                    transport,
+                    Counter.builder(DELIVERIES_METRIC)
+                            .description("Events written to push clients, by transport")
+                            .tag("transport", transport)
+                            .register(meters));
+        }
+        this.depth =
+                DistributionSummary.builder(QUEUE_DEPTH_METRIC)
+                        .description("Events queued for a session when its writer woke")
+                        .publishPercentileHistogram()
+                        .maximumExpectedValue((double) queueCapacity)
+                        .register(meters);
     }
 
-    /** A new session with a queue of the configured capacity, counted until released. */
-    public Session open(String transport) {
+    /**
+     * A new session with a queue of the configured capacity, counted until released.
+     *
+     * @param transport one of {@link #TRANSPORTS}
+     * @param owner who connects: sessions are limited per owner
+     * @throws TooManySessionsException when {@code owner} holds the most sessions allowed
+     */
+    public Session open(String transport, String owner) throws TooManySessionsException {
+        boolean[] admitted = {false};
+        byOwner.compute(
+                owner,
+                (o, held) -> {
+                    int n = held == null ? 0 : held;
+                    admitted[0] = n < maxPerOwner;
+                    return admitted[0] ? n + 1 : held;
+                });
+        if (!admitted[0]) {
+            throw new TooManySessionsException(
+                    "this token already holds " + maxPerOwner + " open streams");
+        }
         Session session =
-                new Session(ids.incrementAndGet(), transport, queueCapacity, this::countClose);
+                new Session(
+                        ids.incrementAndGet(), transport, owner, queueCapacity, this::countClose);
         sessions.put(session.id(), session);
+        byTransport.get(transport).incrementAndGet();
         if (shuttingDown) {
             session.close(CloseReason.shutdown());
         }
@@ -58,8 +115,17 @@ public final class SessionRegistry {
      */
     public void release(Session session) {
         session.close(CloseReason.clientGone());
-        session.unsubscribeAll(hub);
-        sessions.remove(session.id());
+        subscriptions.unsubscribeAll(session);
+        if (sessions.remove(session.id()) != null) {
+            byTransport.get(session.transport()).decrementAndGet();
+            releaseOwner(session.owner());
+        }
+    }
+
+    /** Counts {@code events} written by a writer that found {@code queued} events waiting. */
+    public void delivered(Session session, int events, int queued) {
+        deliveries.get(session.transport()).increment(events);
+        depth.record(queued);
     }
 
     /**
@@ -76,6 +142,10 @@ public final class SessionRegistry {
     /** Sessions open now. */
     public int count() {
         return sessions.size();
+    }
+
+    private void releaseOwner(String owner) {
+        byOwner.computeIfPresent(owner, (o, n) -> n <= 1 ? null : n - 1);
     }
 
     private void countClose(CloseReason reason) {

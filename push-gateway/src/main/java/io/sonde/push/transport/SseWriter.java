@@ -18,12 +18,17 @@ import java.time.Duration;
 final class SseWriter {
     private final OutputStream out;
     private final WriteWatchdog.Guard guard;
-    private final SseFrames frames;
+    private final FrameCache<byte[]> frames;
 
-    SseWriter(OutputStream out, WriteWatchdog.Guard guard, SseFrames frames) {
+    SseWriter(OutputStream out, WriteWatchdog.Guard guard, FrameCache<byte[]> frames) {
         this.out = out;
         this.guard = guard;
         this.frames = frames;
+    }
+
+    /** The frame of an event sent with its own id: what {@link FrameCache} holds for SSE. */
+    static byte[] frame(PushEvent event) {
+        return frame(event.id(), event.name(), event.data()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The reconnect delay hint a browser's EventSource honours. */
@@ -36,8 +41,13 @@ final class SseWriter {
         write(": " + text + "\n\n");
     }
 
-    void event(PushEvent event) throws IOException {
-        write(frames.frame(event));
+    /** An event with {@code id}; the cached frame when that is the event's own id. */
+    void event(PushEvent event, String id) throws IOException {
+        if (id.equals(event.id())) {
+            write(frames.frame(event));
+        } else {
+            write(frame(id, event.name(), event.data()));
+        }
     }
 
     /** An event without id: it must not move the client's resume position. */
@@ -55,7 +65,7 @@ final class SseWriter {
     }
 
     static String frame(String id, String name, String data) {
-        StringBuilder sb = new StringBuilder(data.length() + 64);
+        StringBuilder sb = new StringBuilder(data.length() + 64 + (id == null ? 0 : id.length()));
         if (id != null) {
             sb.append("id: ").append(id).append('\n');
         }

@@ -1,131 +1,141 @@
 package io.sonde.push.session;
 
+import static io.sonde.push.session.Fakes.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.PushEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final Hub hub = new Hub();
+    private final AtomicReference<CloseReason> closedWith = new AtomicReference<>();
 
-    private static PushEvent event(int n) {
-        return new PushEvent("devices", "device", "id-" + n, Integer.toString(n));
+    private Session session(int capacity) {
+        return new Session(1, "sse", "owner", capacity, closedWith::set);
     }
 
     @Test
     void overflowClosesTheSessionAsSlowAndDropsWhatItHeld() throws Exception {
-        Session session = new SessionRegistry(hub, 3, meters).open("test");
+        Session session = session(3);
 
         assertThat(session.offer(event(1))).isTrue();
         assertThat(session.offer(event(2))).isTrue();
         assertThat(session.offer(event(3))).isTrue();
         assertThat(session.offer(event(4))).isFalse();
 
-        assertThat(session.closeReason()).map(CloseReason::code).contains(CloseReason.SLOW);
-        assertThat(session.closeReason().orElseThrow().message()).contains("3 events");
+        assertThat(closedWith.get().code()).isEqualTo(CloseReason.SLOW);
+        assertThat(closedWith.get().message()).contains("3 events");
         assertThat(session.queued()).isZero();
-        assertThat(session.next(Duration.ofSeconds(30))).isEmpty();
+        assertThat(session.drain(new ArrayList<>(), 10, Duration.ofSeconds(30))).isZero();
         assertThat(session.offer(event(5))).isFalse();
     }
 
     @Test
-    void aSlowSubscriberIsClosedAloneWhileOthersGetEverythingInOrder() throws Exception {
-        SessionRegistry registry = new SessionRegistry(hub, 4, meters);
-        Session slow = registry.open("test");
-        Session fast = registry.open("test");
-        slow.subscribe(hub, "devices", false);
-        fast.subscribe(hub, "devices", false);
-
-        List<String> received = new ArrayList<>();
-        for (int n = 0; n < 100; n++) {
-            hub.publish(event(n));
-            received.add(fast.next(Duration.ofSeconds(30)).orElseThrow().data());
+    void aDrainTakesTheWholeBurstUpToItsLimitInOrder() throws Exception {
+        Session session = session(100);
+        for (int i = 0; i < 10; i++) {
+            session.offer(event(i));
         }
+        List<PushEvent> batch = new ArrayList<>();
 
-        assertThat(received).containsExactlyElementsOf(range(100));
-        assertThat(slow.closeReason()).map(CloseReason::code).contains(CloseReason.SLOW);
-        assertThat(fast.closeReason()).isEmpty();
-        assertThat(hub.subscriberCount("devices")).isEqualTo(1);
-        assertThat(meters.counter(SessionRegistry.DISCONNECTS_METRIC, "reason", "slow").count())
-                .isEqualTo(1.0);
+        assertThat(session.drain(batch, 4, Duration.ZERO)).isEqualTo(4);
+        assertThat(session.drain(batch, 100, Duration.ZERO)).isEqualTo(6);
+        assertThat(batch)
+                .extracting(PushEvent::offset)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(session.drain(batch, 100, Duration.ofMillis(1))).isZero();
+        assertThat(session.isClosed()).isFalse();
     }
 
     @Test
-    void publishingNeverWaitsForAFullSession() throws Exception {
-        SessionRegistry registry = new SessionRegistry(hub, 1, meters);
-        Session stuck = registry.open("test");
-        stuck.subscribe(hub, "devices", false);
+    void aWaitingWriterWakesForTheFirstEventAndForAClose() throws Exception {
+        Session session = session(10);
+        CompletableFuture<Integer> drained =
+                CompletableFuture.supplyAsync(() -> drainOrFail(session, Duration.ofSeconds(30)));
+        session.offer(event(7));
+        assertThat(drained.get(30, TimeUnit.SECONDS)).isEqualTo(1);
 
-        // Nobody reads `stuck`: 10,000 publishes must still complete at once.
-        CompletableFuture<Void> publishing =
-                CompletableFuture.runAsync(() -> {
-                    for (int n = 0; n < 10_000; n++) {
-                        hub.publish(event(n));
+        CompletableFuture<Integer> waiting =
+                CompletableFuture.supplyAsync(() -> drainOrFail(session, Duration.ofSeconds(30)));
+        session.close(CloseReason.shutdown());
+        assertThat(waiting.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(session.closeReason()).contains(CloseReason.shutdown());
+    }
+
+    @Test
+    void aReplayWaitsForRoomInsteadOfOverflowing() throws Exception {
+        Session session = session(2);
+        CompletableFuture<Boolean> replay =
+                CompletableFuture.supplyAsync(() -> {
+                    try {
+                        for (int i = 0; i < 10; i++) {
+                            if (!session.offerReplay(event(i), Duration.ofSeconds(30))) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
                     }
                 });
-        publishing.get(30, TimeUnit.SECONDS);
-
-        assertThat(stuck.closeReason()).map(CloseReason::code).contains(CloseReason.SLOW);
-    }
-
-    @Test
-    void nextReturnsAnEventOfferedWhileItWaits() throws Exception {
-        Session session = new SessionRegistry(hub, 8, meters).open("test");
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var waiting = executor.submit(() -> session.next(Duration.ofSeconds(30)));
-            session.offer(event(42));
-            assertThat(waiting.get(30, TimeUnit.SECONDS)).map(PushEvent::data).contains("42");
+        List<PushEvent> received = new ArrayList<>();
+        while (received.size() < 10) {
+            session.drain(received, 1, Duration.ofSeconds(30));
         }
+
+        assertThat(replay.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(received)
+                .extracting(PushEvent::offset)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(session.isClosed()).isFalse();
     }
 
     @Test
-    void nextReturnsEmptyWhenTheWaitRunsOutAndTheSessionIsOpen() throws Exception {
-        Session session = new SessionRegistry(hub, 8, meters).open("test");
+    void aReplayThatWaitsTooLongClosesTheClientAsSlow() throws Exception {
+        Session session = session(1);
+        session.offer(event(0));
 
-        assertThat(session.next(Duration.ofMillis(20))).isEmpty();
-        assertThat(session.closeReason()).isEmpty();
+        assertThat(session.offerReplay(event(1), Duration.ofMillis(20))).isFalse();
+        assertThat(closedWith.get().code()).isEqualTo(CloseReason.SLOW);
     }
 
     @Test
-    void closingWakesAWaitingWriter() throws Exception {
-        Session session = new SessionRegistry(hub, 8, meters).open("test");
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var waiting = executor.submit(() -> session.next(Duration.ofMinutes(10)));
-            session.close(CloseReason.shutdown());
-            Optional<PushEvent> result = waiting.get(30, TimeUnit.SECONDS);
-            assertThat(result).isEmpty();
+    void theFirstCloseReasonWinsAndIsReportedOnce() {
+        Session session = session(1);
+        List<CloseReason> reasons = new ArrayList<>();
+        Session counted = new Session(2, "ws", "o", 1, reasons::add);
+
+        counted.close(CloseReason.slow(1));
+        counted.close(CloseReason.shutdown());
+        session.close(CloseReason.clientGone());
+
+        assertThat(reasons).extracting(CloseReason::code).containsExactly(CloseReason.SLOW);
+        assertThat(counted.closeReason()).map(CloseReason::code).contains(CloseReason.SLOW);
+    }
+
+    @Test
+    void generationsTellAReplacedSubscriptionFromTheCurrentOne() {
+        Session session = session(1);
+        long first = session.track("alerts");
+        long second = session.track("alerts");
+
+        assertThat(session.current("alerts", first)).isFalse();
+        assertThat(session.current("alerts", second)).isTrue();
+        assertThat(session.untrack("alerts")).isTrue();
+        assertThat(session.current("alerts", second)).isFalse();
+        assertThat(session.untrack("alerts")).isFalse();
+    }
+
+    private static int drainOrFail(Session session, Duration wait) {
+        try {
+            return session.drain(new ArrayList<>(), 10, wait);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
-        assertThat(session.closeReason()).map(CloseReason::code).contains(CloseReason.SHUTDOWN);
-    }
-
-    @Test
-    void snapshotIsReturnedToTheWriterNotQueued() {
-        hub.publishRetained(event(1), "dev-1");
-        Session session = new SessionRegistry(hub, 1, meters).open("test");
-
-        List<PushEvent> snapshot = session.subscribe(hub, "devices", true);
-
-        assertThat(snapshot).extracting(PushEvent::data).containsExactly("1");
-        assertThat(session.queued()).isZero();
-        assertThat(session.subscribe(hub, "telemetry:x", false)).isEmpty();
-        assertThat(session.channels()).containsExactlyInAnyOrder("devices", "telemetry:x");
-    }
-
-    private static List<String> range(int n) {
-        List<String> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            list.add(Integer.toString(i));
-        }
-        return list;
     }
 }

@@ -1,4 +1,4 @@
-package io.sonde.push.transport;
+package io.sonde.push.rest;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
