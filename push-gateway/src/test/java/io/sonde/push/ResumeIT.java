@@ -447,12 +447,29 @@ class ResumeIT {
     }
 
     @Test
-    void theAlertsChannelsSnapshotActiveAlertsAndStreamRaisesAndClears() throws Exception {
+    void aFreshGatewaySnapshotsActiveAlertsAndLatestReadingsAndStreamsNewAlerts() throws Exception {
         send(kafka.topics().alerts(), "d-0", alert("a-1", "d-0", AlertState.ACTIVE));
         send(kafka.topics().alerts(), "d-1", alert("a-2", "d-1", AlertState.ACTIVE));
         send(kafka.topics().alerts(), "d-0", alert("a-1", "d-0", AlertState.CLEARED));
+        produceSome("d-1", 1, 3);
+        // A gateway started after all that (as after a restart) rebuilds its snapshots from Kafka.
         Service g = gateway();
         String token = token();
+        try (SseRecording latest =
+                SseRecording.open(
+                        SseClient.to(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + g.port()
+                                                        + "/v1/events?channel=telemetry:d-1&channel=alerts:d-1&access_token="
+                                                        + token))
+                                .http(http))) {
+            await().atMost(WAIT).until(() -> latest.events().size() == 2);
+            assertThat(JSON.readTree(latest.events("telemetry").get(0).data()).get("seq").asLong())
+                    .isEqualTo(3);
+            assertThat(JSON.readTree(latest.events("alert").get(0).data()).get("id").asText())
+                    .isEqualTo("a-2");
+        }
 
         try (SseRecording fleet =
                         SseRecording.open(

@@ -322,6 +322,36 @@ class StreamsRoutingTest {
     }
 
     @Test
+    void aWebSocketIsClosedWith4001WhenItsTokenExpiresUnlessRefreshed() throws Exception {
+        String shortLived =
+                fixture.issuer.viewer("viewer", List.of("*"), false, Duration.ofSeconds(2));
+        String refreshed =
+                fixture.issuer.viewer("viewer", List.of("devices"), false, Duration.ofMinutes(5));
+        Inbox expiring = new Inbox();
+        Inbox kept = new Inbox();
+        StreamSocket.connect(fixture.http, ws(shortLived), expiring);
+        try (StreamSocket socket = StreamSocket.connect(fixture.http, ws(shortLived), kept)) {
+            socket.subscribe("telemetry:a", Optional.empty(), false);
+            await().atMost(WAIT).until(() -> kept.op("subscribed").size() == 1);
+            socket.send("{\"op\":\"refresh\",\"token\":\"" + refreshed + "\"}");
+            await().atMost(WAIT).until(() -> kept.op("refreshed").size() == 1);
+
+            assertThat(expiring.closed.get(30, TimeUnit.SECONDS)).isEqualTo(4001);
+            // The fresh token no longer allows telemetry: that subscription ends with a reason.
+            assertThat(kept.op("error"))
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.path("code").asText()).isEqualTo("forbidden");
+                        assertThat(e.path("channel").asText()).isEqualTo("telemetry:a");
+                    });
+            socket.ping();
+            await().atMost(WAIT).until(() -> kept.op("pong").size() == 1);
+            assertThat(kept.closed).isNotDone();
+            assertThat(fixture.disconnects("token_expired")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void aWebSocketWithoutAValidTokenIsClosedWith1008() throws Exception {
         Inbox none = new Inbox();
         StreamSocket.connect(
