@@ -7,6 +7,7 @@ import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.Log;
 import io.sonde.push.session.History;
 import io.sonde.push.session.SubscriptionMeters;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * snapshots hold the latest reading and windows of every device active in that time.
  */
 public final class FanOut implements AutoCloseable {
+    /** Longest wait at start for the consumers to get their partitions. */
+    static final Duration ASSIGN_WAIT = Duration.ofSeconds(30);
+
+    private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+
     private final List<FanOutConsumer<?>> consumers;
     private final CatchUp catchUp;
 
@@ -66,7 +72,30 @@ public final class FanOut implements AutoCloseable {
         FanOut fanOut = new FanOut(consumers, history);
         consumers.forEach(FanOutConsumer::start);
         history.start();
+        fanOut.awaitAssigned();
         return fanOut;
+    }
+
+    /**
+     * Returns once every consumer has its partitions, so that streams can start as soon as the
+     * server answers; after {@link #ASSIGN_WAIT} it returns anyway, and streams are refused with a
+     * 503 until then (readiness says which consumer is not polling).
+     */
+    private void awaitAssigned() {
+        long deadline = System.nanoTime() + ASSIGN_WAIT.toNanos();
+        try {
+            for (FanOutConsumer<?> c : consumers) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!c.awaitAssigned(left)) {
+                    LOG.log(
+                            Level.WARNING,
+                            "a fan-out consumer has no partitions yet; streams wait");
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Where replays of history come from. */

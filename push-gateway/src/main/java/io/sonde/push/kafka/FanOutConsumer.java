@@ -57,6 +57,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private final Counter skipped;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean healthy;
     private volatile boolean caughtUp;
     private volatile boolean started;
@@ -108,6 +109,16 @@ final class FanOutConsumer<V> implements AutoCloseable {
     /** Polling without errors. */
     boolean healthy() {
         return healthy && thread.isAlive();
+    }
+
+    /**
+     * Waits until the consumer has its partitions and the hub knows where its live stream starts:
+     * before that, no stream of this log can start.
+     *
+     * @return false when that took longer than {@code timeout}
+     */
+    boolean awaitAssigned(Duration timeout) throws InterruptedException {
+        return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Has read up to where the log ended when it started: its snapshots are complete. */
@@ -190,6 +201,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
             starts[p.partition()] = consumer.position(p);
         }
         hub.begin(source.log(), starts);
+        assigned.countDown();
         LOG.log(
                 Level.INFO,
                 () ->
