@@ -173,6 +173,7 @@ final class CatchUpReader implements AutoCloseable {
         consumer.assign(partitions.values());
         Map<TopicPartition, Long> oldest =
                 consumer.beginningOffsets(partitions.values(), META_TIMEOUT);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions.values(), META_TIMEOUT);
         Map<Integer, Long> read = new TreeMap<>();
         List<String> expired = new ArrayList<>();
         for (Map.Entry<Integer, TopicPartition> e : partitions.entrySet()) {
@@ -182,6 +183,9 @@ final class CatchUpReader implements AutoCloseable {
                 expired.add(e.getValue().toString());
                 from = held;
             }
+            // A position past the end (a cursor of a topic since deleted and recreated) must not
+            // trip the consumer's reset to the beginning: read from the end.
+            from = Math.min(from, ends.getOrDefault(e.getValue(), from));
             read.put(e.getKey(), from);
             consumer.seek(e.getValue(), from);
         }
