@@ -84,7 +84,7 @@ public final class ProcessorHttpService implements HttpService {
 
     /** The path and query as asked, without {@code access_token}: the token goes as a header. */
     static String target(ServerRequest req) {
-        String path = req.path().rawPath();
+        String path = req.path().absolute().rawPath();
         Map<String, List<String>> query = req.query().toMap();
         String rest =
                 query.entrySet().stream()
