@@ -66,6 +66,9 @@ final class PushTarget implements FanoutTarget {
                     replication-factor: 1
                   auth:
                     jwks: %s
+                  push:
+                    # Every bench subscriber holds the same token; real dashboards hold their own.
+                    max-streams-per-token: 100000
                 """
                         .formatted(port, bootstrapServers, TOPIC_PREFIX, jwks.toAbsolutePath());
         try {
