@@ -352,6 +352,26 @@ class StreamsRoutingTest {
     }
 
     @Test
+    void manyWebSocketsDroppedWithoutCloseFramesLeaveNoSessionBehind() throws Exception {
+        List<StreamSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            // One token per dashboard, as real ones hold: the per-token limit stays out of it.
+            String token =
+                    fixture.issuer.viewer(
+                            "viewer-" + i, List.of("*"), false, Duration.ofMinutes(5));
+            StreamSocket socket = StreamSocket.connect(fixture.http, ws(token), m -> {});
+            socket.subscribe("devices", Optional.empty(), false);
+            sockets.add(socket);
+        }
+        await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("devices") == 500);
+        sockets.forEach(StreamSocket::abort);
+
+        await().atMost(WAIT).until(() -> fixture.sessions.count() == 0);
+        assertThat(fixture.hub.subscriberCount("devices")).isZero();
+        assertThat(fixture.subscriptionMeters.subscriptions()).isZero();
+    }
+
+    @Test
     void aWebSocketWithoutAValidTokenIsClosedWith1008() throws Exception {
         Inbox none = new Inbox();
         StreamSocket.connect(
