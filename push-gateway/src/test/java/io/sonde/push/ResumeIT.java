@@ -362,13 +362,11 @@ class ResumeIT {
                     cuts.incrementAndGet();
                     continue;
                 }
+                PollClient client = new PollClient(http, base, token);
                 PollClient.Answer a =
-                        new PollClient(http, base, token)
-                                .poll(
-                                        channels,
-                                        cursor,
-                                        2,
-                                        cursor.isEmpty() ? "since=0" : "snapshot=true");
+                        cursor.isEmpty()
+                                ? client.poll(channels, 2, "since=0")
+                                : client.pollFrom(cursor.get(), channels, 2);
                 assertThat(a.status()).as(a.body()).isEqualTo(200);
                 a.events().forEach(e -> received.add(e.data()));
                 cursor = a.cursor();

@@ -135,18 +135,18 @@ class StreamsRoutingTest {
     void aPollChainGetsEveryEventOnceInOrderAtMostNPerAnswer() throws Exception {
         PollClient poll = new PollClient(fixture.http, fixture.uri("/"), fixture.viewer("*"));
         readings("a", 0, 3);
-        PollClient.Answer first = poll.poll(List.of("telemetry:a"), Optional.empty(), 0);
+        PollClient.Answer first = poll.poll(List.of("telemetry:a"), 0);
         assertThat(first.events()).extracting(PollClient.Event::data).containsExactly("{\"n\":2}");
         readings("a", 3, 15);
 
         List<String> got = new ArrayList<>();
-        Optional<String> cursor = first.cursor();
+        String cursor = first.cursor().orElseThrow();
         while (got.size() < 12) {
-            PollClient.Answer a = poll.poll(List.of("telemetry:a"), cursor, 5);
+            PollClient.Answer a = poll.pollFrom(cursor, List.of("telemetry:a"), 5);
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.events()).hasSizeLessThanOrEqualTo(5);
             a.events().forEach(e -> got.add(e.data()));
-            cursor = a.cursor();
+            cursor = a.cursor().orElseThrow();
         }
 
         assertThat(got).isEqualTo(range(3, 15));
@@ -156,14 +156,14 @@ class StreamsRoutingTest {
     @Test
     void aPollWaitsForTheNextEventAndAnEmptyAnswerLosesNothing() throws Exception {
         PollClient poll = new PollClient(fixture.http, fixture.uri("/"), fixture.viewer("*"));
-        PollClient.Answer empty =
-                poll.poll(List.of("telemetry:a"), Optional.empty(), 0, "snapshot=false");
+        PollClient.Answer empty = poll.poll(List.of("telemetry:a"), 0, "snapshot=false");
         assertThat(empty.events()).isEmpty();
         readings("a", 0, 1);
 
-        PollClient.Answer next = poll.poll(List.of("telemetry:a"), empty.cursor(), 30);
+        PollClient.Answer next =
+                poll.pollFrom(empty.cursor().orElseThrow(), List.of("telemetry:a"), 30);
         CompletableFuture<PollClient.Answer> waiting =
-                CompletableFuture.supplyAsync(() -> call(poll, next.cursor()));
+                CompletableFuture.supplyAsync(() -> call(poll, next.cursor().orElseThrow()));
         await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("telemetry:a") == 1);
         readings("a", 1, 2);
 
@@ -178,15 +178,13 @@ class StreamsRoutingTest {
         String token = fixture.viewer("telemetry:a");
         PollClient poll = new PollClient(fixture.http, fixture.uri("/"), token);
 
-        assertThat(poll.poll(List.of("telemetry:b"), Optional.empty(), 0).status()).isEqualTo(403);
-        assertThat(poll.poll(List.of("telemetry:a"), Optional.of("nope!"), 0).status())
-                .isEqualTo(400);
-        assertThat(poll.poll(List.of("telemetry:a"), Optional.empty(), 999).status())
-                .isEqualTo(400);
+        assertThat(poll.poll(List.of("telemetry:b"), 0).status()).isEqualTo(403);
+        assertThat(poll.pollFrom("nope!", List.of("telemetry:a"), 0).status()).isEqualTo(400);
+        assertThat(poll.poll(List.of("telemetry:a"), 999).status()).isEqualTo(400);
         assertThat(fixture.get(fixture.uri("/v1/poll?channel=devices")).statusCode())
                 .isEqualTo(401);
         fixture.history.refuse = true;
-        PollClient.Answer busy = poll.poll(List.of("telemetry:a"), Optional.of(first(token)), 0);
+        PollClient.Answer busy = poll.pollFrom(first(token), List.of("telemetry:a"), 0);
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.body()).contains("\"code\":\"unavailable\"");
     }
@@ -196,16 +194,16 @@ class StreamsRoutingTest {
         readings("a", 0, 1);
         String cursor =
                 new PollClient(fixture.http, fixture.uri("/"), token)
-                        .poll(List.of("telemetry:a"), Optional.empty(), 0)
+                        .poll(List.of("telemetry:a"), 0)
                         .cursor()
                         .orElseThrow();
         fixture.history.refuse = true;
         return cursor;
     }
 
-    private static PollClient.Answer call(PollClient poll, Optional<String> cursor) {
+    private static PollClient.Answer call(PollClient poll, String cursor) {
         try {
-            return poll.poll(List.of("telemetry:a"), cursor, 30);
+            return poll.pollFrom(cursor, List.of("telemetry:a"), 30);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -247,8 +245,8 @@ class StreamsRoutingTest {
         Inbox inbox = new Inbox();
         try (StreamSocket socket =
                 StreamSocket.connect(fixture.http, ws(fixture.viewer("*")), inbox)) {
-            socket.subscribe("telemetry:a", Optional.empty(), true);
-            socket.subscribe("devices", Optional.empty(), false);
+            socket.subscribe("telemetry:a", true);
+            socket.subscribe("devices", false);
             await().atMost(WAIT).until(() -> inbox.op("subscribed").size() == 2);
             readings("a", 2, 4);
             fixture.publish("devices", "device", "{\"d\":1}", "x");
@@ -275,7 +273,7 @@ class StreamsRoutingTest {
         Inbox first = new Inbox();
         String cursor;
         try (StreamSocket socket = StreamSocket.connect(fixture.http, ws(token), first)) {
-            socket.subscribe("telemetry:a", Optional.empty(), false);
+            socket.subscribe("telemetry:a", false);
             await().atMost(WAIT).until(() -> first.op("subscribed").size() == 1);
             readings("a", 0, 4);
             await().atMost(WAIT).until(() -> first.op("event").size() == 4);
@@ -285,7 +283,7 @@ class StreamsRoutingTest {
 
         Inbox again = new Inbox();
         try (StreamSocket socket = StreamSocket.connect(fixture.http, ws(token), again)) {
-            socket.subscribe("telemetry:a", Optional.of(cursor), true);
+            socket.resume("telemetry:a", cursor);
             await().atMost(WAIT).until(() -> again.op("event").size() == 4);
             readings("a", 6, 7);
             await().atMost(WAIT).until(() -> again.op("event").size() == 5);
@@ -298,9 +296,9 @@ class StreamsRoutingTest {
         Inbox inbox = new Inbox();
         try (StreamSocket socket =
                 StreamSocket.connect(fixture.http, ws(fixture.viewer("telemetry:a")), inbox)) {
-            socket.subscribe("telemetry:b", Optional.empty(), true);
-            socket.subscribe("weather", Optional.empty(), true);
-            socket.subscribe("telemetry:a", Optional.of("garbage!"), true);
+            socket.subscribe("telemetry:b", true);
+            socket.subscribe("weather", true);
+            socket.resume("telemetry:a", "garbage!");
             socket.send("{not json");
             socket.send("{\"op\":\"dance\"}");
             socket.ping();
@@ -331,7 +329,7 @@ class StreamsRoutingTest {
         Inbox kept = new Inbox();
         StreamSocket.connect(fixture.http, ws(shortLived), expiring);
         try (StreamSocket socket = StreamSocket.connect(fixture.http, ws(shortLived), kept)) {
-            socket.subscribe("telemetry:a", Optional.empty(), false);
+            socket.subscribe("telemetry:a", false);
             await().atMost(WAIT).until(() -> kept.op("subscribed").size() == 1);
             socket.send("{\"op\":\"refresh\",\"token\":\"" + refreshed + "\"}");
             await().atMost(WAIT).until(() -> kept.op("refreshed").size() == 1);
@@ -360,7 +358,7 @@ class StreamsRoutingTest {
                     fixture.issuer.viewer(
                             "viewer-" + i, List.of("*"), false, Duration.ofMinutes(5));
             StreamSocket socket = StreamSocket.connect(fixture.http, ws(token), m -> {});
-            socket.subscribe("devices", Optional.empty(), false);
+            socket.subscribe("devices", false);
             sockets.add(socket);
         }
         await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("devices") == 500);
@@ -393,7 +391,7 @@ class StreamsRoutingTest {
                     "{\"op\":\"subscribe\",\"channel\":\"telemetry:big\",\"snapshot\":false}");
             Inbox fast = new Inbox();
             try (StreamSocket socket = StreamSocket.connect(fixture.http, ws(token), fast)) {
-                socket.subscribe("telemetry:big", Optional.empty(), false);
+                socket.subscribe("telemetry:big", false);
                 await().atMost(WAIT).until(() -> fixture.hub.subscriberCount("telemetry:big") == 2);
                 String pad = "\"" + "x".repeat(32 * 1024) + "\"";
                 int published = 0;

@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class PollClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // Above the longest wait the gateway allows (60 s).
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
     /**
      * One event of an answer.
@@ -49,25 +51,37 @@ public final class PollClient {
     }
 
     /**
-     * One poll.
+     * The first poll of a chain, without a cursor.
      *
      * @param extra further query parameters, already encoded, e.g. {@code snapshot=false}
      */
-    public Answer poll(
-            List<String> channels, Optional<String> cursor, int waitSeconds, String... extra)
+    public Answer poll(List<String> channels, int waitSeconds, String... extra)
             throws IOException, InterruptedException {
+        return send(query(channels, waitSeconds, extra));
+    }
+
+    /** A poll that resumes right after {@code cursor}, the cursor of the answer before. */
+    public Answer pollFrom(String cursor, List<String> channels, int waitSeconds, String... extra)
+            throws IOException, InterruptedException {
+        return send(query(channels, waitSeconds, extra).append("&cursor=").append(cursor));
+    }
+
+    private static StringBuilder query(List<String> channels, int waitSeconds, String... extra) {
         StringBuilder q = new StringBuilder("/v1/poll?wait=").append(waitSeconds);
         for (String c : channels) {
             q.append("&channel=").append(URLEncoder.encode(c, StandardCharsets.UTF_8));
         }
-        cursor.ifPresent(c -> q.append("&cursor=").append(c));
         for (String e : extra) {
             q.append('&').append(e);
         }
+        return q;
+    }
+
+    private Answer send(StringBuilder q) throws IOException, InterruptedException {
         HttpRequest req =
                 HttpRequest.newBuilder(base.resolve(q.toString()))
                         .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(waitSeconds + 30L))
+                        .timeout(REQUEST_TIMEOUT)
                         .GET()
                         .build();
         HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -62,12 +61,16 @@ public final class StreamSocket implements AutoCloseable {
         }
     }
 
-    /** Subscribes to {@code channel}, after {@code cursor} when present. */
-    public void subscribe(String channel, Optional<String> cursor, boolean snapshot) {
+    /** Subscribes to {@code channel} from now, after its current state when {@code snapshot}. */
+    public void subscribe(String channel, boolean snapshot) {
         ObjectNode op = JSON.createObjectNode().put("op", "subscribe").put("channel", channel);
-        cursor.ifPresent(c -> op.put("cursor", c));
-        op.put("snapshot", snapshot);
-        send(op.toString());
+        send(op.put("snapshot", snapshot).toString());
+    }
+
+    /** Subscribes to {@code channel} right after the event that carried {@code cursor}. */
+    public void resume(String channel, String cursor) {
+        ObjectNode op = JSON.createObjectNode().put("op", "subscribe").put("channel", channel);
+        send(op.put("cursor", cursor).toString());
     }
 
     public void unsubscribe(String channel) {

@@ -19,7 +19,6 @@ import io.sonde.push.session.History.Replay;
 import io.sonde.push.session.SubscriptionMeters;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -175,12 +174,12 @@ final class CatchUpReader implements AutoCloseable {
                 consumer.beginningOffsets(partitions.values(), META_TIMEOUT);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions.values(), META_TIMEOUT);
         Map<Integer, Long> read = new TreeMap<>();
-        List<String> expired = new ArrayList<>();
+        boolean expired = false;
         for (Map.Entry<Integer, TopicPartition> e : partitions.entrySet()) {
             long from = replay.from().get(e.getKey());
             long held = oldest.getOrDefault(e.getValue(), 0L);
             if (from < held) {
-                expired.add(e.getValue().toString());
+                expired = true;
                 from = held;
             }
             // A position past the end (a cursor of a topic since deleted and recreated) must not
@@ -189,7 +188,7 @@ final class CatchUpReader implements AutoCloseable {
             read.put(e.getKey(), from);
             consumer.seek(e.getValue(), from);
         }
-        if (!expired.isEmpty() && !offerGap(replay, read)) {
+        if (expired && !offerGap(replay, read)) {
             return;
         }
         meters.behind.record(behind(replay, read));
@@ -205,7 +204,7 @@ final class CatchUpReader implements AutoCloseable {
                             replay::stillWanted);
             if (!(join instanceof Join.Behind)) {
                 if (join instanceof Join.Joined) {
-                    meters.resumes.resumed(!expired.isEmpty());
+                    meters.resumes.resumed(expired);
                     meters.duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 }
                 return;

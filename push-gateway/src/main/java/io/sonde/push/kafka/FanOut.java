@@ -11,7 +11,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The gateway's Kafka side: one fan-out consumer per log, publishing into the hub, and the catch-up
@@ -55,19 +54,15 @@ public final class FanOut implements AutoCloseable {
                                 Log.DEVICE_STATE, topics.deviceState(), RecordEvents::deviceState),
                         Log.ALERTS,
                         new LogSource<>(Log.ALERTS, topics.alerts(), RecordEvents::alert));
-        Optional<Duration> tail = Optional.of(snapshotLookback);
         List<FanOutConsumer<?>> consumers =
                 List.of(
-                        new FanOutConsumer<>(kafka, sources.get(Log.TELEMETRY), tail, hub, meters),
-                        new FanOutConsumer<>(kafka, sources.get(Log.AGGREGATES), tail, hub, meters),
-                        new FanOutConsumer<>(
-                                kafka,
-                                sources.get(Log.DEVICE_STATE),
-                                Optional.empty(),
-                                hub,
-                                meters),
-                        new FanOutConsumer<>(
-                                kafka, sources.get(Log.ALERTS), Optional.empty(), hub, meters));
+                        FanOutConsumer.fromLookback(
+                                kafka, sources.get(Log.TELEMETRY), snapshotLookback, hub, meters),
+                        FanOutConsumer.fromLookback(
+                                kafka, sources.get(Log.AGGREGATES), snapshotLookback, hub, meters),
+                        FanOutConsumer.fromBeginning(
+                                kafka, sources.get(Log.DEVICE_STATE), hub, meters),
+                        FanOutConsumer.fromBeginning(kafka, sources.get(Log.ALERTS), hub, meters));
         CatchUp history = new CatchUp(kafka, sources, hub, catchUp, subscriptions, meters);
         FanOut fanOut = new FanOut(consumers, history);
         consumers.forEach(FanOutConsumer::start);

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,8 @@ final class FanOutConsumer<V> implements AutoCloseable {
     static final String THREAD_PREFIX = "sonde-push-consumer-";
 
     private final LogSource<V> source;
-    private final Optional<Duration> lookback;
+    // Null: from the beginning.
+    private final Duration lookback;
     private final Hub hub;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaClientMetrics clientMetrics;
@@ -63,13 +63,26 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private volatile boolean started;
     private Map<TopicPartition, Long> startEnds = Map.of();
 
-    /**
-     * @param lookback how far back to start reading; empty: from the beginning
-     */
-    FanOutConsumer(
+    /** A consumer that starts at the beginning of its log: a compacted or small one. */
+    static <V> FanOutConsumer<V> fromBeginning(
+            KafkaConfig kafka, LogSource<V> source, Hub hub, MeterRegistry meters) {
+        return new FanOutConsumer<>(kafka, source, null, hub, meters);
+    }
+
+    /** A consumer that starts {@code lookback} ago: a large log. */
+    static <V> FanOutConsumer<V> fromLookback(
             KafkaConfig kafka,
             LogSource<V> source,
-            Optional<Duration> lookback,
+            Duration lookback,
+            Hub hub,
+            MeterRegistry meters) {
+        return new FanOutConsumer<>(kafka, source, lookback, hub, meters);
+    }
+
+    private FanOutConsumer(
+            KafkaConfig kafka,
+            LogSource<V> source,
+            Duration lookback,
             Hub hub,
             MeterRegistry meters) {
         this.source = source;
@@ -182,10 +195,10 @@ final class FanOutConsumer<V> implements AutoCloseable {
         }
         consumer.assign(partitions);
         startEnds = new HashMap<>(consumer.endOffsets(partitions));
-        if (lookback.isEmpty()) {
+        if (lookback == null) {
             consumer.seekToBeginning(partitions);
         } else {
-            long from = System.currentTimeMillis() - lookback.get().toMillis();
+            long from = System.currentTimeMillis() - lookback.toMillis();
             Map<TopicPartition, Long> times = new HashMap<>();
             partitions.forEach(p -> times.put(p, from));
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
@@ -207,8 +220,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
                 () ->
                         "reading "
                                 + topic
-                                + lookback.map(d -> " from " + d + " ago")
-                                        .orElse(" from the beginning"));
+                                + (lookback == null
+                                        ? " from the beginning"
+                                        : " from " + lookback + " ago"));
     }
 
     private void poll() {

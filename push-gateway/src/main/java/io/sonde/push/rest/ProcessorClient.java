@@ -50,11 +50,11 @@ public final class ProcessorClient {
      * Sends one request.
      *
      * @param pathAndQuery e.g. {@code /v1/alerts?state=all}
-     * @param token the caller's token, forwarded as a bearer header; empty for none
+     * @param token the caller's token, forwarded as a bearer header; an empty string for none
      * @param body the request body, null for none
      * @throws IOException when the processor cannot be reached
      */
-    public Answer send(String method, String pathAndQuery, Optional<String> token, byte[] body)
+    public Answer send(String method, String pathAndQuery, String token, byte[] body)
             throws IOException, InterruptedException {
         HttpRequest.Builder req =
                 HttpRequest.newBuilder(base.resolve(pathAndQuery))
@@ -64,7 +64,9 @@ public final class ProcessorClient {
                                 body == null
                                         ? HttpRequest.BodyPublishers.noBody()
                                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        token.ifPresent(t -> req.header("Authorization", "Bearer " + t));
+        if (!token.isEmpty()) {
+            req.header("Authorization", "Bearer " + token);
+        }
         if (body != null) {
             req.header("Content-Type", "application/json");
         }

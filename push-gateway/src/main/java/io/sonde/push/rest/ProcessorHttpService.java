@@ -15,7 +15,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -64,7 +63,7 @@ public final class ProcessorHttpService implements HttpService {
                     return;
                 }
             }
-            Optional<String> token = BearerTokens.find(req.headers(), req.query());
+            String token = BearerTokens.find(req.headers(), req.query()).orElse("");
             ProcessorClient.Answer answer =
                     processor.send(req.prologue().method().text(), target(req), token, body);
             res.status(Status.create(answer.status()));
