@@ -19,6 +19,7 @@ final class FanoutReport {
 
     /** JFR of the push gateway's JVM during an extra ramp with {@code subscribers}. */
     record Profile(
+            String target,
             int subscribers,
             Path jfr,
             List<FlightRecording.HotFrame> top,
@@ -49,7 +50,7 @@ final class FanoutReport {
     static final String CAVEATS =
             """
             - B's path is publisher -> Kafka (produce, acks=1) -> the gateway's fan-out consumer -> \
-            hub -> SSE; A's is publisher -> WebSocket -> broadcast. B pays a broker round trip in \
+            hub -> WebSocket or SSE; A's is publisher -> WebSocket -> broadcast. B pays a broker round trip in \
             every latency sample; that is the architecture under test, not a bench artefact.
             - Everything shares 2 cores: the load generator (1,000 JDK HTTP-client streams), the \
             broker (in the bench JVM) and the server under test. Bench CPU near 100-120% in the \
@@ -58,8 +59,9 @@ final class FanoutReport {
             - Steps are short (seconds), so p99 rests on a few thousand to a few hundred thousand \
             samples; a single GC pause or scheduler hiccup can fail a step. Rounds are interleaved \
             and the median is reported to damp this.
-            - SSE (B) vs WebSocket (A): the transports differ as the issue asks (push gateway has \
-            SSE today); the receiving code is the same JDK client for both.
+            - B over WebSocket is the like-for-like comparison (same JDK WebSocket client as A); \
+            B over SSE uses the JDK HTTP client's line stream, whose per-event cost in the bench \
+            JVM differs.
             """;
 
     private static void method(
@@ -76,12 +78,14 @@ final class FanoutReport {
                                 + String.join(" ", PushTarget.JVM_FLAGS)
                                 + "`) on the bench's embedded broker (1 partition); the publisher"
                                 + " produces `TelemetryRecord`s for one device to the telemetry"
-                                + " topic (acks=1, linger 0), subscribers follow"
-                                + " `telemetry:DEVICE` over SSE with `snapshot=false`. So B's"
-                                + " latency includes a Kafka produce and fetch, A's does not.")
+                                + " topic (acks=1, linger 0), subscribers follow `telemetry:DEVICE`"
+                                + " with `snapshot=false`, over WebSocket (`/v1/ws`, a `subscribe`"
+                                + " op) or SSE (`/v1/events`). So B's latency includes a Kafka"
+                                + " produce and fetch, A's does not.")
                 .text(
-                        "The same Java code receives both (JDK `HttpClient`: WebSocket for A, SSE"
-                                + " line stream for B; no compression), in the bench JVM. Each"
+                        "The same Java code receives both (JDK `HttpClient`: WebSocket for A and"
+                                + " B-ws, SSE line stream for B-sse; no compression), in the bench"
+                                + " JVM. Each"
                                 + " message carries its intended send time from an open-loop"
                                 + " schedule; latency = receive time - intended send time, recorded"
                                 + " per step in HdrHistogram (coordinated-omission free). A ramp:"
@@ -191,6 +195,8 @@ final class FanoutReport {
     private static void profile(BenchReport report, Profile p) {
         report.section(
                         "Profile of the push gateway JVM near its knee, "
+                                + p.target()
+                                + ", "
                                 + p.subscribers()
                                 + " subscribers (JFR)")
                 .text("Recording: `" + p.jfr() + "`. Top of stack (jdk.ExecutionSample):")

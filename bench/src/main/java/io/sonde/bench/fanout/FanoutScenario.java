@@ -20,15 +20,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./sonde bench fanout}: the highest deliveries/s at p99 <= 100 ms, one publisher to N
- * subscribers, the push gateway over SSE (its own JVM, records arriving through Kafka) against the
- * seed's reference Node server over WebSocket, the same Java client code receiving both. Ramps
- * alternate A/B/A/B per subscriber count; each ramp starts from a quarter of that side's previous
- * best (so later rounds need fewer steps).
+ * subscribers, the push gateway over WebSocket and over SSE (its own JVM, records arriving through
+ * Kafka) each against the seed's reference Node server over WebSocket, the same Java client code
+ * receiving all. Ramps alternate A/B/A/B per subscriber count; each ramp starts from a quarter of
+ * that side's previous best (so later rounds need fewer steps).
  */
 @Command(
         name = "fanout",
         mixinStandardHelpOptions = true,
-        description = "Fan-out deliveries/s at p99 <= 100 ms: push gateway (SSE) vs the Node peer.")
+        description =
+                "Fan-out deliveries/s at p99 <= 100 ms: push gateway (WebSocket, SSE) vs the Node"
+                        + " peer.")
 public final class FanoutScenario implements Scenario {
     private static final double START_DELIVERIES_PER_SECOND = 5_000;
     private static final int TOP_FRAMES = 15;
@@ -41,6 +43,15 @@ public final class FanoutScenario implements Scenario {
             defaultValue = "100,1000",
             description = "Subscriber counts (default ${DEFAULT-VALUE}).")
     List<Integer> subscribers;
+
+    @Option(
+            names = "--transports",
+            split = ",",
+            defaultValue = "WS,SSE",
+            description =
+                    "Push-gateway transports, each against the Node peer (default"
+                            + " ${DEFAULT-VALUE}).")
+    List<PushTarget.Transport> transports;
 
     @Option(
             names = "--step",
@@ -86,19 +97,23 @@ public final class FanoutScenario implements Scenario {
                 NodeTarget node = NodeTarget.start(nodePeer, dir.resolve("node-peer.log"))) {
             for (int n : subscribers) {
                 Map<String, Double> best = new HashMap<>();
-                results.add(
-                        AbRunner.interleave(
-                                "deliveries/s at p99 <= "
-                                        + p99Limit.toMillis()
-                                        + " ms, "
-                                        + n
-                                        + " subscribers",
-                                bench.rounds(),
-                                node.name(),
-                                round -> measure(ramp, node, n, best, ramps),
-                                push.name(),
-                                round -> measure(ramp, push, n, best, ramps)));
-                profiles.add(profile(ramp, push, n, best.get(push.name()), dir));
+                for (PushTarget.Transport transport : transports) {
+                    FanoutTarget ours = push.over(transport);
+                    results.add(
+                            AbRunner.interleave(
+                                    "deliveries/s at p99 <= "
+                                            + p99Limit.toMillis()
+                                            + " ms, "
+                                            + n
+                                            + " subscribers, "
+                                            + ours.name(),
+                                    bench.rounds(),
+                                    node.name(),
+                                    round -> measure(ramp, node, n, best, ramps),
+                                    ours.name(),
+                                    round -> measure(ramp, ours, n, best, ramps)));
+                    profiles.add(profile(ramp, push, ours, n, best.get(ours.name()), dir));
+                }
             }
             FanoutReport.write(
                     report, stepTime, p99Limit, NodeTarget.version(), results, ramps, profiles);
@@ -127,15 +142,27 @@ public final class FanoutScenario implements Scenario {
      * frames where the gateway spends its CPU at the knee.
      */
     private static FanoutReport.Profile profile(
-            RateRamp ramp, PushTarget push, int n, Double best, Path dir) throws Exception {
+            RateRamp ramp, PushTarget push, FanoutTarget ours, int n, Double best, Path dir)
+            throws Exception {
         double start = Math.max(START_DELIVERIES_PER_SECOND, best == null ? 0 : best * 0.7) / n;
-        Path jfr = dir.resolve("push-gateway-" + n + ".jfr");
-        push.jvm().jcmd("JFR.start", "name=bench-fanout", "settings=profile");
+        Path jfr = dir.resolve(ours.name().replaceAll("[^a-z0-9]+", "-") + n + ".jfr");
+        // Recording starts once every subscriber is connected: the handshakes (a token check
+        // each) are not the fan-out being profiled.
         new RateRamp(new RateRamp.Config(Duration.ofSeconds(5), ramp.settings().p99Limit(), 3))
-                .run(push, n, start);
+                .run(
+                        ours,
+                        n,
+                        start,
+                        () ->
+                                push.jvm()
+                                        .jcmd(
+                                                "JFR.start",
+                                                "name=bench-fanout",
+                                                "settings=profile"));
         push.jvm().jcmd("JFR.dump", "name=bench-fanout", "filename=" + jfr.toAbsolutePath());
         push.jvm().jcmd("JFR.stop", "name=bench-fanout");
         return new FanoutReport.Profile(
+                ours.name(),
                 n,
                 jfr,
                 FlightRecording.topFrames(jfr, TOP_FRAMES),

@@ -145,7 +145,7 @@ final class NodeTarget implements FanoutTarget {
 
     @Override
     public Subscribers subscribe(int count, Deliveries sink) {
-        return new WsSubscribers(ws, count, sink);
+        return NettySubscribers.webSocket(ws, "", count, sink);
     }
 
     @Override

@@ -24,15 +24,27 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Our side: the push gateway in its own JVM ({@code PushGatewayMain --config FILE}) on the bench's
  * broker; the publisher produces telemetry records for one device to the telemetry topic (as the
- * ingest gateway would), subscribers follow {@code telemetry:DEVICE} over SSE without snapshot.
+ * ingest gateway would), subscribers follow {@code telemetry:DEVICE} without snapshot, over SSE or
+ * over WebSocket ({@link #over}): one gateway JVM serves both.
  */
-final class PushTarget implements FanoutTarget {
+final class PushTarget implements AutoCloseable {
+    /** The gateway's streaming transports under test. */
+    enum Transport {
+        SSE,
+        WS
+    }
+
     static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC");
     private static final String TOPIC_PREFIX = "bench-fanout.";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String SUBSCRIBE_OP =
+            "{\"op\":\"subscribe\",\"channel\":\"telemetry:"
+                    + Payloads.DEVICE
+                    + "\",\"snapshot\":false}";
 
     private final ServiceJvm jvm;
     private final URI events;
+    private final URI ws;
     private final String token;
     private final String bootstrapServers;
     private final String topic;
@@ -46,6 +58,7 @@ final class PushTarget implements FanoutTarget {
                                 + "/v1/events?channel=telemetry:"
                                 + Payloads.DEVICE
                                 + "&snapshot=false");
+        this.ws = URI.create("ws://127.0.0.1:" + port + "/v1/ws?access_token=" + token);
         this.token = token;
         this.bootstrapServers = bootstrapServers;
         this.topic = KafkaConfig.of(bootstrapServers, TOPIC_PREFIX).topics().telemetry().name();
@@ -96,31 +109,42 @@ final class PushTarget implements FanoutTarget {
         }
     }
 
-    @Override
-    public String name() {
-        return "push-gateway (SSE)";
-    }
-
     ServiceJvm jvm() {
         return jvm;
     }
 
-    @Override
-    public Subscribers subscribe(int count, Deliveries sink) {
-        return new SseSubscribers(events, token, count, sink);
-    }
+    /** The gateway as a fan-out target over {@code transport}; closing it leaves the JVM up. */
+    FanoutTarget over(Transport transport) {
+        return new FanoutTarget() {
+            @Override
+            public String name() {
+                return "push-gateway (" + transport.name().toLowerCase(java.util.Locale.ROOT) + ")";
+            }
 
-    @Override
-    public Publisher publisher() {
-        return new KafkaPublisher();
-    }
+            @Override
+            public Subscribers subscribe(int count, Deliveries sink) {
+                return switch (transport) {
+                    case SSE -> NettySubscribers.sse(events, token, count, sink);
+                    case WS -> NettySubscribers.webSocket(ws, SUBSCRIBE_OP, count, sink);
+                };
+            }
 
-    @Override
-    public long serverCpuNanos() {
-        return ProcessHandle.of(jvm.pid())
-                .flatMap(p -> p.info().totalCpuDuration())
-                .map(Duration::toNanos)
-                .orElse(-1L);
+            @Override
+            public Publisher publisher() {
+                return new KafkaPublisher();
+            }
+
+            @Override
+            public long serverCpuNanos() {
+                return ProcessHandle.of(jvm.pid())
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .map(Duration::toNanos)
+                        .orElse(-1L);
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     @Override

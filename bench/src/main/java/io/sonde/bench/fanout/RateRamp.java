@@ -81,10 +81,17 @@ final class RateRamp {
     }
 
     Result run(FanoutTarget target, int subscribers, double startRate) throws Exception {
+        return run(target, subscribers, startRate, () -> {});
+    }
+
+    /** As {@link #run(FanoutTarget, int, double)}, running {@code connected} once all are up. */
+    Result run(FanoutTarget target, int subscribers, double startRate, Runnable connected)
+            throws Exception {
         Deliveries sink = new Deliveries();
         try (Subscribers subs = target.subscribe(subscribers, sink);
                 Publisher publisher = target.publisher()) {
             awaitReady(subs, subscribers);
+            connected.run();
             step(target, subs, publisher, sink, startRate, Duration.ofSeconds(2)); // warm-up
             List<Step> steps = new ArrayList<>();
             Optional<Step> best = Optional.empty();

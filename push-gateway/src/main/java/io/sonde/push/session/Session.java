@@ -23,7 +23,10 @@ import java.util.function.Consumer;
  * {@link #close} may be called from anywhere, any number of times; the first reason wins.
  *
  * <p>Waking: the writer is signalled when the queue turns non-empty, not once per event, so a burst
- * costs it one wake-up and it takes the whole burst in one {@link #drain}.
+ * costs it one wake-up and it takes the whole burst in one {@link #take}. A streaming writer waits
+ * without a timeout ({@link #take}); whatever must happen at a time (a heartbeat, a token's expiry)
+ * {@link #wake wakes} it from one shared timer instead, because a timed wait per session costs a
+ * timer operation per wake-up, which at thousands of sessions is a large part of fan-out.
  *
  * <p>Memory is bounded: when the queue is full a live offer does not wait and does not drop
  * silently; the session closes itself with reason {@link CloseReason#SLOW}, discards what it held,
@@ -43,6 +46,8 @@ public final class Session implements Subscriber {
     private final Condition notFull = lock.newCondition();
     private final ArrayDeque<PushEvent> queue = new ArrayDeque<>();
     private CloseReason closed;
+    private boolean woken;
+    private int depth;
 
     Session(long id, String transport, String owner, int capacity, Consumer<CloseReason> onClose) {
         if (capacity < 1) {
@@ -156,18 +161,61 @@ public final class Session implements Subscriber {
             while (closed == null && queue.isEmpty() && nanos > 0) {
                 nanos = notEmpty.awaitNanos(nanos);
             }
-            if (closed != null) {
-                return 0;
+            return closed != null ? 0 : moveLocked(into, max);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int moveLocked(List<PushEvent> into, int max) {
+        int queued = queue.size();
+        int n = 0;
+        while (n < max && !queue.isEmpty()) {
+            into.add(queue.poll());
+            n++;
+        }
+        if (n > 0) {
+            depth = queued;
+            notFull.signalAll();
+        }
+        return n;
+    }
+
+    /**
+     * Moves up to {@code max} queued events into {@code into}, waiting as long as it takes for the
+     * first one, or for {@link #wake} or {@link #close}.
+     *
+     * @return how many were moved; 0 when woken or closed (see {@link #closeReason()})
+     */
+    public int take(List<PushEvent> into, int max) throws InterruptedException {
+        lock.lock();
+        try {
+            while (closed == null && queue.isEmpty() && !woken) {
+                notEmpty.await();
             }
-            int n = 0;
-            while (n < max && !queue.isEmpty()) {
-                into.add(queue.poll());
-                n++;
-            }
-            if (n > 0) {
-                notFull.signalAll();
-            }
-            return n;
+            woken = false;
+            return closed != null ? 0 : moveLocked(into, max);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes a waiting (or the next) {@link #take} return, with 0 events if none are queued. */
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many events were queued when the last {@link #take} or {@link #drain} took some. */
+    public int depthAtLastTake() {
+        lock.lock();
+        try {
+            return depth;
         } finally {
             lock.unlock();
         }

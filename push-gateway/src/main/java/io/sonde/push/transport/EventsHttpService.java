@@ -74,7 +74,7 @@ public final class EventsHttpService implements HttpService {
             return;
         }
         Session session = opened.session();
-        try (WriteWatchdog.Guard guard = watchdog.guard()) {
+        try (WriteWatchdog.Guard guard = watchdog.guard(session::wake)) {
             res.status(Status.OK_200)
                     .header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                     .header(HeaderValues.CACHE_NO_CACHE)
@@ -105,26 +105,29 @@ public final class EventsHttpService implements HttpService {
     private void pump(Session session, SessionCursor cursor, SseWriter sse)
             throws IOException, InterruptedException {
         List<PushEvent> batch = new ArrayList<>(StreamSettings.WRITE_BATCH);
+        long heartbeat = settings.heartbeat().toNanos();
+        sse.wakeAt(System.nanoTime() + heartbeat);
         while (true) {
-            int queued = session.queued();
-            int n = session.drain(batch, StreamSettings.WRITE_BATCH, settings.heartbeat());
+            int n = session.take(batch, StreamSettings.WRITE_BATCH);
             if (n > 0) {
                 for (PushEvent event : batch) {
                     sse.event(event, cursor.idOf(event));
                 }
                 batch.clear();
                 sse.flush();
-                sessions.delivered(session, n, Math.max(queued, n));
-                continue;
-            }
-            Optional<CloseReason> closed = session.closeReason();
-            if (closed.isPresent()) {
-                sse.event("error", CloseEvents.closeEvent(closed.get()));
+                sessions.delivered(session, n, session.depthAtLastTake());
+            } else {
+                Optional<CloseReason> closed = session.closeReason();
+                if (closed.isPresent()) {
+                    sse.event("error", CloseEvents.closeEvent(closed.get()));
+                    sse.flush();
+                    return;
+                }
+                // Woken by the watchdog: the heartbeat is due.
+                sse.comment("heartbeat");
                 sse.flush();
-                return;
             }
-            sse.comment("heartbeat");
-            sse.flush();
+            sse.wakeAt(System.nanoTime() + heartbeat);
         }
     }
 }

@@ -55,6 +55,11 @@ final class SseWriter {
         write(frame(null, name, data));
     }
 
+    /** Asks the watchdog to wake the stream's writer once {@code nanos} has passed. */
+    void wakeAt(long nanos) {
+        guard.wakeAt(nanos);
+    }
+
     void flush() throws IOException {
         guard.begin();
         try {

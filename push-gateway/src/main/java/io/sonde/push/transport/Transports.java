@@ -41,7 +41,7 @@ public final class Transports implements AutoCloseable {
             SubscriptionMeters meters,
             StreamSettings settings,
             Clock clock) {
-        WriteWatchdog watchdog = new WriteWatchdog(settings.writeTimeout());
+        WriteWatchdog watchdog = new WriteWatchdog(settings.writeTimeout(), settings.heartbeat());
         StreamOpener opener =
                 new StreamOpener(
                         verifier, subscriptions, sessions, meters, settings.maxChannels(), clock);

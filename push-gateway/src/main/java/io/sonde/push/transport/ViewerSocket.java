@@ -35,6 +35,7 @@ final class ViewerSocket {
     static final int TOKEN_EXPIRED = 4001;
 
     private static final System.Logger LOG = System.getLogger(ViewerSocket.class.getName());
+    private static final Duration MAX_NANOS = Duration.ofDays(365);
 
     private final WsSession ws;
     private final Session session;
@@ -137,24 +138,29 @@ final class ViewerSocket {
 
     private void run() {
         List<PushEvent> batch = new ArrayList<>(StreamSettings.WRITE_BATCH);
-        try (WriteWatchdog.Guard guard = watchdog.guard()) {
+        long heartbeat = settings.heartbeat().toNanos();
+        try (WriteWatchdog.Guard guard = watchdog.guard(session::wake)) {
+            long lastWrite = System.nanoTime();
             while (true) {
-                Duration wait = nextWait();
-                if (wait.isZero()) {
+                Duration expiresIn = Duration.between(clock.instant(), expiresAt);
+                if (expiresIn.isNegative() || expiresIn.isZero()) {
                     session.close(CloseReason.tokenExpired());
                 }
-                int queued = session.queued();
-                int n = session.drain(batch, StreamSettings.WRITE_BATCH, wait);
+                guard.wakeAt(Math.min(lastWrite + heartbeat, System.nanoTime() + nanos(expiresIn)));
+                int n = session.take(batch, StreamSettings.WRITE_BATCH);
                 if (n > 0) {
                     write(batch, guard);
-                    sessions.delivered(session, n, Math.max(queued, n));
+                    sessions.delivered(session, n, session.depthAtLastTake());
                     batch.clear();
+                    lastWrite = System.nanoTime();
                 } else if (session.isClosed()) {
                     closeWith(session.closeReason().orElseThrow());
                     return;
-                } else {
+                } else if (System.nanoTime() - lastWrite >= heartbeat) {
                     ping(guard);
+                    lastWrite = System.nanoTime();
                 }
+                // else woken to check the token's expiry, which a refresh may have moved
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,12 +173,8 @@ final class ViewerSocket {
         }
     }
 
-    private Duration nextWait() {
-        Duration left = Duration.between(clock.instant(), expiresAt);
-        if (left.isNegative() || left.isZero()) {
-            return Duration.ZERO;
-        }
-        return left.compareTo(settings.heartbeat()) < 0 ? left : settings.heartbeat();
+    private static long nanos(Duration d) {
+        return d.compareTo(MAX_NANOS) > 0 ? MAX_NANOS.toNanos() : d.toNanos();
     }
 
     private void write(List<PushEvent> batch, WriteWatchdog.Guard guard) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,27 +16,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * Interrupting a virtual thread blocked in socket I/O closes that socket, which ends the handler
  * and releases the session.
  *
- * <p>Threading: one daemon thread checks every guarded write once per {@link #CHECK_PERIOD}.
+ * <p>It is also the writers' alarm clock: a writer waits for events without a timeout and names the
+ * time it must next act ({@link Guard#wakeAt}: its heartbeat, its token's expiry); the watchdog
+ * runs the writer's wake action once that time has passed. One shared timer costs nothing per
+ * event, where a timed wait per writer costs a timer operation on every wake-up.
+ *
+ * <p>Threading: one daemon thread checks every guard once per period (a quarter of the heartbeat,
+ * at most {@link #MAX_PERIOD}), so wake-ups come up to one period late.
  */
 final class WriteWatchdog implements AutoCloseable {
-    static final Duration CHECK_PERIOD = Duration.ofMillis(250);
+    static final Duration MAX_PERIOD = Duration.ofMillis(250);
+    private static final Duration MIN_PERIOD = Duration.ofMillis(10);
 
     private final long timeoutNanos;
     private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
-    WriteWatchdog(Duration timeout) {
+    WriteWatchdog(Duration timeout, Duration heartbeat) {
         this.timeoutNanos = timeout.toNanos();
         this.timer =
                 Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("sonde-push-write-watchdog").daemon().factory());
-        long period = CHECK_PERIOD.toMillis();
+        long period = period(heartbeat).toMillis();
         timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** A guard for writes made by the calling thread; {@link Guard#close()} it when done. */
-    Guard guard() {
-        Guard guard = new Guard(Thread.currentThread());
+    static Duration period(Duration heartbeat) {
+        Duration quarter = heartbeat.dividedBy(4);
+        if (quarter.compareTo(MIN_PERIOD) < 0) {
+            return MIN_PERIOD;
+        }
+        return quarter.compareTo(MAX_PERIOD) > 0 ? MAX_PERIOD : quarter;
+    }
+
+    /**
+     * A guard for writes made by the calling thread, whose {@code wake} runs (on the watchdog's
+     * thread; it must not block) once a time set with {@link Guard#wakeAt} has passed. {@link
+     * Guard#close()} it when done.
+     */
+    Guard guard(Runnable wake) {
+        Guard guard = new Guard(Thread.currentThread(), wake);
         guards.add(guard);
         return guard;
     }
@@ -49,18 +69,29 @@ final class WriteWatchdog implements AutoCloseable {
         long now = System.nanoTime();
         for (Guard guard : guards) {
             guard.interruptIfStuck(now, timeoutNanos);
+            guard.wakeIfDue(now);
         }
     }
 
-    /** Marks the span of each blocking write of one thread. */
+    /** Marks the span of each blocking write of one thread, and when that thread must next act. */
     final class Guard implements AutoCloseable {
         private final Thread writer;
+        private final Runnable wake;
         private final ReentrantLock lock = new ReentrantLock();
         private long since;
         private boolean fired;
+        // System.nanoTime() after which wake runs; 0 = none due. Set by the writer after each
+        // batch, so an atomic, not the lock: a lock here would cost every write.
+        private final AtomicLong wakeAt = new AtomicLong();
 
-        private Guard(Thread writer) {
+        private Guard(Thread writer, Runnable wake) {
             this.writer = writer;
+            this.wake = wake;
+        }
+
+        /** Asks for one wake-up once {@code System.nanoTime()} has passed {@code nanos}. */
+        void wakeAt(long nanos) {
+            wakeAt.set(nanos == 0 ? 1 : nanos);
         }
 
         /** Call before a write that may block. */
@@ -105,6 +136,13 @@ final class WriteWatchdog implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
+            }
+        }
+
+        private void wakeIfDue(long now) {
+            long at = wakeAt.get();
+            if (at != 0 && now - at >= 0 && wakeAt.compareAndSet(at, 0)) {
+                wake.run();
             }
         }
 

@@ -68,6 +68,57 @@ class SessionTest {
     }
 
     @Test
+    void aTakeWaitsWithoutTimeoutUntilAnEventAWakeOrAClose() throws Exception {
+        Session session = session(10);
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> takeOrFail(session));
+        session.offer(event(1));
+        session.offer(event(2));
+        assertThat(first.get(30, TimeUnit.SECONDS)).isBetween(1, 2);
+        if (session.queued() > 0) {
+            assertThat(takeOrFail(session)).isEqualTo(1);
+        }
+
+        CompletableFuture<Integer> woken = CompletableFuture.supplyAsync(() -> takeOrFail(session));
+        session.wake();
+        assertThat(woken.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(session.isClosed()).isFalse();
+
+        CompletableFuture<Integer> closed =
+                CompletableFuture.supplyAsync(() -> takeOrFail(session));
+        session.close(CloseReason.shutdown());
+        assertThat(closed.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aWakeBeforeTheTakeIsNotLostAndEventsQueuedWithItComeFirst() throws Exception {
+        Session session = session(10);
+        session.wake();
+        assertThat(takeOrFail(session)).isZero();
+
+        session.wake();
+        session.offer(event(3));
+        List<PushEvent> batch = new ArrayList<>();
+        assertThat(session.take(batch, 10)).isEqualTo(1);
+        assertThat(batch).extracting(PushEvent::offset).containsExactly(3L);
+        // The wake was used up by that take: the next one waits for a new event.
+        CompletableFuture<Integer> next = CompletableFuture.supplyAsync(() -> takeOrFail(session));
+        session.offer(event(4));
+        assertThat(next.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
+    void theDepthIsWhatWasQueuedWhenTheWriterTookNotWhatItTook() throws Exception {
+        Session session = session(10);
+        for (int i = 0; i < 7; i++) {
+            session.offer(event(i));
+        }
+        assertThat(session.take(new ArrayList<>(), 3)).isEqualTo(3);
+        assertThat(session.depthAtLastTake()).isEqualTo(7);
+        assertThat(session.drain(new ArrayList<>(), 10, Duration.ZERO)).isEqualTo(4);
+        assertThat(session.depthAtLastTake()).isEqualTo(4);
+    }
+
+    @Test
     void aReplayWaitsForRoomInsteadOfOverflowing() throws Exception {
         Session session = session(2);
         CompletableFuture<Boolean> replay =
@@ -129,6 +180,14 @@ class SessionTest {
         assertThat(session.untrack("alerts")).isTrue();
         assertThat(session.current("alerts", second)).isFalse();
         assertThat(session.untrack("alerts")).isFalse();
+    }
+
+    private static int takeOrFail(Session session) {
+        try {
+            return session.take(new ArrayList<>(), 10);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int drainOrFail(Session session, Duration wait) {
