@@ -5,6 +5,7 @@ import io.sonde.bench.connections.ConnectionsScenario;
 import io.sonde.bench.fanout.FanoutScenario;
 import io.sonde.bench.ingest.IngestScenario;
 import io.sonde.bench.latency.LatencyScenario;
+import io.sonde.bench.resume.ResumeScenario;
 import io.sonde.bench.streams.StreamsScenario;
 import io.sonde.platform.config.DurationText;
 import io.sonde.platform.observability.LogSetup;
@@ -38,7 +39,8 @@ public final class BenchMain implements Runnable {
                 new AlertsScenario(),
                 new LatencyScenario(),
                 new ConnectionsScenario(),
-                new FanoutScenario());
+                new FanoutScenario(),
+                new ResumeScenario());
     }
 
     public static void main(String[] args) {

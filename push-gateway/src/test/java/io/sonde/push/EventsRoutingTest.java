@@ -9,6 +9,8 @@ import io.sonde.push.hub.Log;
 import io.sonde.testing.SseRecording;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class EventsRoutingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int CLIENTS = 1000;
     private static final int QUEUE_SIZE = 8;
 
     @TempDir Path keys;
@@ -215,6 +218,59 @@ class EventsRoutingTest {
 
         await().atMost(WAIT).until(() -> fixture.sessions.count() == 0);
         assertThat(fixture.disconnects("client_gone")).isEqualTo(50.0);
+    }
+
+    @Test
+    void aThousandClientsDroppedAbruptlyWaveAfterWaveLeaveNoSessionAndNoHeapGrowth()
+            throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < CLIENTS / 50; i++) {
+            tokens.add(
+                    fixture.issuer.viewer("viewer-" + i, List.of("*"), false, Duration.ofHours(1)));
+        }
+        dropAbruptly(tokens); // the first wave warms up pools and classes
+        long before = usedHeapAfterGc();
+        for (int wave = 0; wave < 3; wave++) {
+            dropAbruptly(tokens);
+        }
+        long after = usedHeapAfterGc();
+
+        // 3,000 leaked sessions would hold several MB (queues, maps, subscriptions, Helidon
+        // connection state); 2 MB leaves room for what a full GC does not settle.
+        assertThat(after - before).isLessThan(2L * 1024 * 1024);
+        assertThat(fixture.hub.subscriberCount("devices")).isZero();
+        assertThat(fixture.subscriptionMeters.subscriptions()).isZero();
+        assertThat(fixture.disconnects("client_gone")).isEqualTo(4.0 * CLIENTS);
+    }
+
+    /** Opens {@value #CLIENTS} streams, resets them all, and waits until no session is left. */
+    private void dropAbruptly(List<String> tokens) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                Socket socket = rawStream(tokens.get(i / 50), "devices");
+                readUntil(socket.getInputStream(), "retry:");
+                sockets.add(socket);
+            }
+            assertThat(fixture.sessions.count()).isEqualTo(CLIENTS);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            }
+        }
+        await().atMost(WAIT).until(() -> fixture.sessions.count() == 0);
+    }
+
+    private static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // The smallest of a few full collections: one may run while something is still in flight.
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
     }
 
     @Test

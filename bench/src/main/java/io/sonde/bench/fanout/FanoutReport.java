@@ -3,6 +3,7 @@ package io.sonde.bench.fanout;
 import io.sonde.bench.AbResult;
 import io.sonde.bench.BenchReport;
 import io.sonde.bench.FlightRecording;
+import io.sonde.bench.connections.PushGatewayJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Locale;
 final class FanoutReport {
     static final double GOAL_RATIO = 3.0;
     static final double MUST_RATIO = 1.5;
+    static final double STALLED_RATIO = 0.9;
 
     private FanoutReport() {}
 
@@ -25,20 +27,41 @@ final class FanoutReport {
             List<FlightRecording.HotFrame> top,
             List<FlightRecording.HotFrame> sonde) {}
 
+    /** How the ramps ran, and against which Node. */
+    record Run(Duration step, Duration p99Limit, String nodeVersion) {}
+
     static void write(
             BenchReport report,
-            Duration step,
-            Duration p99Limit,
-            String nodeVersion,
+            Run run,
             List<AbResult> results,
+            List<AbResult> stalled,
             List<RateRamp.Result> ramps,
             List<Profile> profiles) {
-        method(report, step, p99Limit, nodeVersion);
+        method(report, run.step(), run.p99Limit(), run.nodeVersion());
         report.section("Results");
         for (AbResult r : results) {
             report.ab(r);
         }
+        if (!stalled.isEmpty()) {
+            report.section("Stalled subscribers")
+                    .text(
+                            "Each transport against itself with stalled subscribers added: they"
+                                    + " stop reading once subscribed, so their socket buffers"
+                                    + " fill, their session queues overflow and the gateway drops"
+                                    + " them (4008 / `slow`); the others must not notice.");
+            for (AbResult r : stalled) {
+                report.ab(r);
+            }
+        }
         goals(report, results);
+        for (AbResult r : stalled) {
+            double ratio = r.oursOverBaseline();
+            report.goal(
+                    "stalled subscribers cost the others <= 10%, " + r.metric(),
+                    BenchReport.ratio(ratio),
+                    ratio >= STALLED_RATIO);
+        }
+        report.text("");
         best(report, ramps);
         steps(report, ramps);
         for (Profile p : profiles) {
@@ -75,7 +98,7 @@ final class FanoutReport {
                                 + " whose readyState is OPEN; the publisher is one more WebSocket"
                                 + " client. B: the push gateway in its own JVM (`PushGatewayMain`,"
                                 + " flags `"
-                                + String.join(" ", PushTarget.JVM_FLAGS)
+                                + String.join(" ", PushGatewayJvm.JVM_FLAGS)
                                 + "`) on the bench's embedded broker (1 partition); the publisher"
                                 + " produces `TelemetryRecord`s for one device to the telemetry"
                                 + " topic (acks=1, linger 0), subscribers follow `telemetry:DEVICE`"
@@ -117,7 +140,6 @@ final class FanoutReport {
                             BenchReport.ratio(ratio),
                             ratio >= MUST_RATIO);
         }
-        report.text("");
     }
 
     // The latency of each side's best step in its median round, with its .hgrm file.

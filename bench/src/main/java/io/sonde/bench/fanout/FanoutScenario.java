@@ -54,6 +54,14 @@ public final class FanoutScenario implements Scenario {
     List<PushTarget.Transport> transports;
 
     @Option(
+            names = "--stalled",
+            defaultValue = "1",
+            description =
+                    "Stalled subscribers added in a second comparison of each transport with"
+                            + " itself; 0 skips it (default ${DEFAULT-VALUE}).")
+    int stalled;
+
+    @Option(
             names = "--step",
             description = "Publishing time per ramp step (default 5s; --quick: 2s).")
     Duration step;
@@ -88,6 +96,7 @@ public final class FanoutScenario implements Scenario {
         Path dir = bench.freshDir("fanout");
         DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
         List<AbResult> results = new ArrayList<>();
+        List<AbResult> stalledResults = new ArrayList<>();
         List<RateRamp.Result> ramps = new ArrayList<>();
         List<FanoutReport.Profile> profiles = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
@@ -101,23 +110,38 @@ public final class FanoutScenario implements Scenario {
                     FanoutTarget ours = push.over(transport);
                     results.add(
                             AbRunner.interleave(
-                                    "deliveries/s at p99 <= "
-                                            + p99Limit.toMillis()
-                                            + " ms, "
-                                            + n
-                                            + " subscribers, "
-                                            + ours.name(),
+                                    metric(n) + ", " + ours.name(),
                                     bench.rounds(),
                                     node.name(),
                                     round -> measure(ramp, node, n, best, ramps),
                                     ours.name(),
                                     round -> measure(ramp, ours, n, best, ramps)));
+                    if (stalled > 0) {
+                        FanoutTarget slowed = new WithStalled(ours, stalled);
+                        stalledResults.add(
+                                AbRunner.interleave(
+                                        metric(n) + ", " + slowed.name(),
+                                        bench.rounds(),
+                                        ours.name(),
+                                        round -> measure(ramp, ours, n, best, ramps),
+                                        slowed.name(),
+                                        round -> measure(ramp, slowed, n, best, ramps)));
+                    }
                     profiles.add(profile(ramp, push, ours, n, best.get(ours.name()), dir));
                 }
             }
             FanoutReport.write(
-                    report, stepTime, p99Limit, NodeTarget.version(), results, ramps, profiles);
+                    report,
+                    new FanoutReport.Run(stepTime, p99Limit, NodeTarget.version()),
+                    results,
+                    stalledResults,
+                    ramps,
+                    profiles);
         }
+    }
+
+    private String metric(int n) {
+        return "deliveries/s at p99 <= " + p99Limit.toMillis() + " ms, " + n + " subscribers";
     }
 
     private static double measure(

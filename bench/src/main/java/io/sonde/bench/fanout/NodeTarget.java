@@ -144,8 +144,8 @@ final class NodeTarget implements FanoutTarget {
     }
 
     @Override
-    public Subscribers subscribe(int count, Deliveries sink) {
-        return NettySubscribers.webSocket(ws, "", count, sink);
+    public StreamSubscribers.Opener subscriber() {
+        return StreamSubscribers.webSocket(ws, "");
     }
 
     @Override

@@ -1,19 +1,16 @@
 package io.sonde.bench.fanout;
 
-import io.sonde.bench.connections.IngestGatewayJvm;
+import io.sonde.bench.connections.PushGatewayJvm;
 import io.sonde.bench.connections.ServiceJvm;
 import io.sonde.devtools.TokenIssuer;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.proto.v1.TelemetryRecord;
-import io.sonde.push.PushGatewayMain;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,83 +31,38 @@ final class PushTarget implements AutoCloseable {
         WS
     }
 
-    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC");
     private static final String TOPIC_PREFIX = "bench-fanout.";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String SUBSCRIBE_OP =
             "{\"op\":\"subscribe\",\"channel\":\"telemetry:"
                     + Payloads.DEVICE
                     + "\",\"snapshot\":false}";
 
-    private final ServiceJvm jvm;
+    private final PushGatewayJvm gateway;
     private final URI events;
     private final URI ws;
     private final String token;
     private final String bootstrapServers;
     private final String topic;
 
-    private PushTarget(ServiceJvm jvm, int port, String token, String bootstrapServers) {
-        this.jvm = jvm;
+    private PushTarget(PushGatewayJvm gateway, String token, String bootstrapServers) {
+        this.gateway = gateway;
         this.events =
-                URI.create(
-                        "http://127.0.0.1:"
-                                + port
-                                + "/v1/events?channel=telemetry:"
-                                + Payloads.DEVICE
-                                + "&snapshot=false");
-        this.ws = URI.create("ws://127.0.0.1:" + port + "/v1/ws?access_token=" + token);
+                gateway.http("/v1/events?channel=telemetry:" + Payloads.DEVICE + "&snapshot=false");
+        this.ws = gateway.ws("/v1/ws?access_token=" + token);
         this.token = token;
         this.bootstrapServers = bootstrapServers;
         this.topic = KafkaConfig.of(bootstrapServers, TOPIC_PREFIX).topics().telemetry().name();
     }
 
     static PushTarget start(Path dir, String bootstrapServers, Path jwks, TokenIssuer issuer) {
-        int port = IngestGatewayJvm.freePort();
-        String yaml =
-                """
-                server:
-                  port: %d
-                  host: 127.0.0.1
-                sonde:
-                  kafka:
-                    bootstrap-servers: %s
-                    topic-prefix: %s
-                    partitions: 1
-                    replication-factor: 1
-                  auth:
-                    jwks: %s
-                  push:
-                    # Every bench subscriber holds the same token; real dashboards hold their own.
-                    max-streams-per-token: 100000
-                """
-                        .formatted(port, bootstrapServers, TOPIC_PREFIX, jwks.toAbsolutePath());
-        try {
-            Path config = Files.writeString(dir.resolve("push-gateway.yaml"), yaml);
-            ServiceJvm jvm =
-                    ServiceJvm.start(
-                            PushGatewayMain.class.getName(),
-                            JVM_FLAGS,
-                            List.of("--config", config.toString()),
-                            dir.resolve("push-gateway.log"));
-            String token =
-                    issuer.viewer(
-                            "bench-fanout", List.of("telemetry:*"), false, Duration.ofHours(2));
-            PushTarget target = new PushTarget(jvm, port, token, bootstrapServers);
-            try {
-                jvm.awaitHealthy(
-                        URI.create("http://127.0.0.1:" + port + "/observe/health"), START_TIMEOUT);
-            } catch (RuntimeException e) {
-                jvm.close();
-                throw e;
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the push gateway config", e);
-        }
+        PushGatewayJvm gateway = PushGatewayJvm.start(dir, bootstrapServers, jwks, TOPIC_PREFIX, 1);
+        String token =
+                issuer.viewer("bench-fanout", List.of("telemetry:*"), false, Duration.ofHours(2));
+        return new PushTarget(gateway, token, bootstrapServers);
     }
 
     ServiceJvm jvm() {
-        return jvm;
+        return gateway.jvm();
     }
 
     /** The gateway as a fan-out target over {@code transport}; closing it leaves the JVM up. */
@@ -118,14 +70,14 @@ final class PushTarget implements AutoCloseable {
         return new FanoutTarget() {
             @Override
             public String name() {
-                return "push-gateway (" + transport.name().toLowerCase(java.util.Locale.ROOT) + ")";
+                return "push-gateway (" + transport.name().toLowerCase(Locale.ROOT) + ")";
             }
 
             @Override
-            public Subscribers subscribe(int count, Deliveries sink) {
+            public StreamSubscribers.Opener subscriber() {
                 return switch (transport) {
-                    case SSE -> NettySubscribers.sse(events, token, count, sink);
-                    case WS -> NettySubscribers.webSocket(ws, SUBSCRIBE_OP, count, sink);
+                    case SSE -> StreamSubscribers.sse(events, token);
+                    case WS -> StreamSubscribers.webSocket(ws, SUBSCRIBE_OP);
                 };
             }
 
@@ -136,10 +88,7 @@ final class PushTarget implements AutoCloseable {
 
             @Override
             public long serverCpuNanos() {
-                return ProcessHandle.of(jvm.pid())
-                        .flatMap(p -> p.info().totalCpuDuration())
-                        .map(Duration::toNanos)
-                        .orElse(-1L);
+                return gateway.cpuNanos();
             }
 
             @Override
@@ -149,7 +98,7 @@ final class PushTarget implements AutoCloseable {
 
     @Override
     public void close() {
-        jvm.close();
+        gateway.close();
     }
 
     /**

@@ -146,7 +146,8 @@ final class RateRamp {
             ServiceJvm.pause(Duration.ofMillis(20));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double sendSeconds = stats.elapsed().toNanos() / 1e9;
+        // At least the step's length: a step of one message at a low rate ends its sending at once.
+        double sendSeconds = Math.max(stats.elapsed().toNanos(), duration.toNanos()) / 1e9;
         Percentiles p = current.latency().percentiles();
         Optional<String> failure = Optional.empty();
         if (p.p99() > settings.p99Limit().toNanos() / 1000) {

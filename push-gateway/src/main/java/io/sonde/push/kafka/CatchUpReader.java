@@ -7,11 +7,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sonde.platform.kafka.KafkaConfig;
-import io.sonde.push.hub.Channels;
 import io.sonde.push.hub.Cursor;
-import io.sonde.push.hub.Emit;
 import io.sonde.push.hub.Hub;
-import io.sonde.push.hub.Join;
 import io.sonde.push.hub.Log;
 import io.sonde.push.hub.PushEvent;
 import io.sonde.push.session.CloseReason;
@@ -19,10 +16,11 @@ import io.sonde.push.session.History.Replay;
 import io.sonde.push.session.SubscriptionMeters;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -35,15 +33,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * One reader of history: takes a replay, seeks its own consumer to the replay's positions (after a
- * {@code gap} notice for any that expired), offers the replay's events to the session, and after
- * every poll asks the hub to join the session at the positions read. The hub refuses while its live
- * stream is further on, so the reader reads on; once it joins, live events continue exactly where
- * the replay stopped.
+ * One reader of history: takes every replay waiting (up to 1,000), groups those of a log whose
+ * positions lie close together ({@link ReplayGroup}), seeks its own consumer to each group's lowest
+ * positions (after a {@code gap} notice for replays whose positions expired), hands each record to
+ * the replays that want it, and after every poll asks the hub to join each replay at the positions
+ * it read. The hub refuses while its live stream is further on, so the reader reads on; once it
+ * joins, live events continue exactly where that replay stopped.
  *
  * <p>Threading: one platform thread, the only one touching its consumer.
  */
@@ -52,6 +50,8 @@ final class CatchUpReader implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration META_TIMEOUT = Duration.ofSeconds(10);
+    // Replays taken together from the queue, and so read together where their positions allow.
+    private static final int MAX_BATCH = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The catch-up meters of docs/operations.md, shared by the readers. */
@@ -137,22 +137,25 @@ final class CatchUpReader implements AutoCloseable {
     }
 
     private void run() {
+        List<Replay> batch = new ArrayList<>();
         try {
             while (stopping.getCount() > 0) {
-                Replay replay = waiting.poll(TAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                if (replay == null || !replay.stillWanted()) {
+                Replay first = waiting.poll(TAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
                     continue;
                 }
-                try {
-                    serve(replay);
-                } catch (WakeupException e) {
-                    replay.session().close(CloseReason.shutdown());
-                } catch (KafkaException e) {
-                    LOG.log(
-                            Level.WARNING,
-                            "could not read history; the client is told to retry",
-                            e);
-                    replay.session().close(CloseReason.unavailable("history could not be read"));
+                // Everyone who is waiting now is served by the same reads.
+                batch.add(first);
+                waiting.drainTo(batch, MAX_BATCH - 1);
+                Map<Log, List<Replay>> byLog = new EnumMap<>(Log.class);
+                for (Replay r : batch) {
+                    if (r.stillWanted()) {
+                        byLog.computeIfAbsent(r.log(), l -> new ArrayList<>()).add(r);
+                    }
+                }
+                batch.clear();
+                for (Map.Entry<Log, List<Replay>> e : byLog.entrySet()) {
+                    serveAll(e.getKey(), e.getValue());
                 }
             }
         } catch (InterruptedException e) {
@@ -162,107 +165,122 @@ final class CatchUpReader implements AutoCloseable {
         }
     }
 
-    private void serve(Replay replay) throws InterruptedException {
-        long started = System.nanoTime();
-        LogSource<?> source = sources.get(replay.log());
-        Map<Integer, TopicPartition> partitions = new TreeMap<>();
-        replay.from()
-                .keySet()
-                .forEach(p -> partitions.put(p, new TopicPartition(source.topic().name(), p)));
-        consumer.assign(partitions.values());
-        Map<TopicPartition, Long> oldest =
-                consumer.beginningOffsets(partitions.values(), META_TIMEOUT);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions.values(), META_TIMEOUT);
-        Map<Integer, Long> read = new TreeMap<>();
-        boolean expired = false;
-        for (Map.Entry<Integer, TopicPartition> e : partitions.entrySet()) {
-            long from = replay.from().get(e.getKey());
-            long held = oldest.getOrDefault(e.getValue(), 0L);
-            if (from < held) {
-                expired = true;
-                from = held;
-            }
-            // A position past the end (a cursor of a topic since deleted and recreated) must not
-            // trip the consumer's reset to the beginning: read from the end.
-            from = Math.min(from, ends.getOrDefault(e.getValue(), from));
-            read.put(e.getKey(), from);
-            consumer.seek(e.getValue(), from);
-        }
-        if (expired && !offerGap(replay, read)) {
+    /**
+     * Serves the replays of one log, group after group. A failed read ends the sessions it had not
+     * yet joined, with the reason; those are told to come back.
+     */
+    private void serveAll(Log log, List<Replay> replays) throws InterruptedException {
+        List<ReplayGroup> groups;
+        try {
+            groups = ReplayGroup.of(log, start(log, replays));
+        } catch (KafkaException e) { // also the WakeupException of a stop: end() tells them apart
+            replays.forEach(r -> end(r, e));
             return;
         }
-        meters.behind.record(behind(replay, read));
-        Filter filter = new Filter(replay.channels());
-        while (stopping.getCount() > 0) {
-            Join join =
-                    hub.join(
-                            replay.log(),
-                            replay.channels(),
-                            replay.session(),
-                            read,
-                            false,
-                            replay::stillWanted);
-            if (!(join instanceof Join.Behind)) {
-                if (join instanceof Join.Joined) {
-                    meters.resumes.resumed(expired);
-                    meters.duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                }
-                return;
-            }
-            if (!readOnce(replay, source, filter, partitions, read)) {
+        for (int i = 0; i < groups.size(); i++) {
+            try {
+                serve(groups.get(i), sources.get(log));
+            } catch (
+                    KafkaException
+                            e) { // also the WakeupException of a stop: end() tells them apart
+                groups.subList(i, groups.size())
+                        .forEach(g -> g.forEachActive(r -> end(r.replay, e)));
                 return;
             }
         }
     }
 
-    /** One poll; false when the session can take no more. */
-    private boolean readOnce(
-            Replay replay,
-            LogSource<?> source,
-            Filter filter,
-            Map<Integer, TopicPartition> partitions,
-            Map<Integer, Long> read)
+    private static void end(Replay replay, RuntimeException cause) {
+        if (cause instanceof WakeupException) {
+            replay.session().close(CloseReason.shutdown());
+            return;
+        }
+        LOG.log(Level.WARNING, "could not read history; the client is told to retry", cause);
+        replay.session().close(CloseReason.unavailable("history could not be read"));
+    }
+
+    /**
+     * Where each replay starts: its positions, raised to the oldest record held (after a {@code
+     * gap} notice) and lowered to the end of the log.
+     */
+    private List<ReplayGroup.Reading> start(Log log, List<Replay> replays)
             throws InterruptedException {
-        int n = 0;
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
-            n++;
-            read.put(record.partition(), record.offset() + 1);
-            if (!filter.wants(record)) {
+        String topic = sources.get(log).topic().name();
+        Set<TopicPartition> partitions = new HashSet<>();
+        replays.forEach(r -> r.from().keySet().forEach(p -> partitions.add(tp(topic, p))));
+        Map<TopicPartition, Long> oldest = consumer.beginningOffsets(partitions, META_TIMEOUT);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, META_TIMEOUT);
+        List<ReplayGroup.Reading> readings = new ArrayList<>();
+        for (Replay replay : replays) {
+            long started = System.nanoTime();
+            Map<Integer, Long> from = new TreeMap<>();
+            boolean expired = false;
+            for (Map.Entry<Integer, Long> e : replay.from().entrySet()) {
+                TopicPartition tp = tp(topic, e.getKey());
+                long at = e.getValue();
+                long held = oldest.getOrDefault(tp, 0L);
+                if (at < held) {
+                    expired = true;
+                    at = held;
+                }
+                // A position past the end (a cursor of a topic since deleted and recreated) must
+                // not trip the consumer's reset to the beginning: read from the end.
+                from.put(e.getKey(), Math.min(at, ends.getOrDefault(tp, at)));
+            }
+            if (expired && !offerGap(replay, from)) {
                 continue;
             }
-            List<Emit> emits;
-            try {
-                emits = source.emits(record);
-            } catch (SerializationException e) {
-                continue; // the live consumer counts and logs it
-            }
-            for (Emit emit : emits) {
-                if (emit.name() == null || !replay.channels().contains(emit.channel())) {
-                    continue;
-                }
-                Cursor cursor =
-                        Channels.isFleet(emit.channel())
-                                ? Cursor.of(replay.log(), read)
-                                : Cursor.of(replay.log(), record.partition(), record.offset() + 1);
-                PushEvent event =
-                        new PushEvent(
-                                emit.channel(),
-                                emit.name(),
-                                emit.data(),
-                                replay.log(),
-                                record.partition(),
-                                record.offset(),
-                                cursor);
-                if (!replay.session().offerReplay(event, settings.clientWait())) {
-                    return false;
-                }
-            }
+            meters.behind.record(behind(replay, from));
+            readings.add(new ReplayGroup.Reading(replay, from, expired, started));
         }
-        // Positions also move past transaction markers, which no record shows.
-        partitions.forEach((p, tp) -> read.put(p, Math.max(read.get(p), consumer.position(tp))));
-        meters.records.increment(n);
-        throttle(n);
-        return replay.stillWanted();
+        return readings;
+    }
+
+    private void serve(ReplayGroup group, LogSource<?> source) throws InterruptedException {
+        String topic = source.topic().name();
+        Map<Integer, TopicPartition> partitions = new TreeMap<>();
+        group.start().keySet().forEach(p -> partitions.put(p, tp(topic, p)));
+        consumer.assign(partitions.values());
+        group.start().forEach((p, offset) -> consumer.seek(partitions.get(p), offset));
+        ReplayGroup.Outcomes outcomes =
+                new ReplayGroup.Outcomes() {
+                    @Override
+                    public void joined(ReplayGroup.Reading r) {
+                        meters.resumes.resumed(r.expired);
+                        meters.duration.record(
+                                System.nanoTime() - r.startedNanos, TimeUnit.NANOSECONDS);
+                    }
+
+                    @Override
+                    public void requeue(Replay rest) {
+                        // Its outcome (exact or after a gap) is counted when it joins, as exact.
+                        if (!waiting.offer(rest)) {
+                            rest.session()
+                                    .close(CloseReason.unavailable("too many clients catching up"));
+                        }
+                    }
+                };
+        while (stopping.getCount() > 0) {
+            group.joinAll(hub, outcomes);
+            if (group.isEmpty()) {
+                return;
+            }
+            int n = 0;
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+                n++;
+                group.dispatch(record, source, settings.clientWait(), outcomes);
+            }
+            // Positions also move past transaction markers, which no record shows.
+            Map<Integer, Long> positions = new TreeMap<>();
+            partitions.forEach((p, tp) -> positions.put(p, consumer.position(tp)));
+            group.advance(positions);
+            meters.records.increment(n);
+            throttle(n);
+        }
+    }
+
+    private static TopicPartition tp(String topic, int partition) {
+        return new TopicPartition(topic, partition);
     }
 
     private boolean offerGap(Replay replay, Map<Integer, Long> read) throws InterruptedException {
@@ -301,32 +319,6 @@ final class CatchUpReader implements AutoCloseable {
             stopping.await(TimeUnit.SECONDS.toNanos(1) - elapsed, TimeUnit.NANOSECONDS);
             windowStart = System.nanoTime();
             windowRecords = 0;
-        }
-    }
-
-    /**
-     * Skips records by key before decoding them when every channel of the replay follows one
-     * device: most records of a partition belong to other devices.
-     */
-    private static final class Filter {
-        private final Optional<Set<String>> devices;
-
-        Filter(List<String> channels) {
-            Set<String> ids = new HashSet<>();
-            boolean fleet = false;
-            for (String channel : channels) {
-                Optional<String> device = Channels.device(channel);
-                if (device.isEmpty()) {
-                    fleet = true;
-                } else {
-                    ids.add(device.get());
-                }
-            }
-            this.devices = fleet ? Optional.empty() : Optional.of(ids);
-        }
-
-        boolean wants(ConsumerRecord<byte[], byte[]> record) {
-            return devices.isEmpty() || devices.get().contains(LogSource.key(record));
         }
     }
 }

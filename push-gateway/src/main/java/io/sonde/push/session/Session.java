@@ -244,6 +244,16 @@ public final class Session implements Subscriber {
         return closeReason().isPresent();
     }
 
+    /** How many more events the queue takes now; 0 once closed. */
+    public int room() {
+        lock.lock();
+        try {
+            return closed != null ? 0 : capacity - queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Events queued and not yet taken by the writer. */
     public int queued() {
         lock.lock();

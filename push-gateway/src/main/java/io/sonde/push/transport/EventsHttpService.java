@@ -106,7 +106,7 @@ public final class EventsHttpService implements HttpService {
             throws IOException, InterruptedException {
         List<PushEvent> batch = new ArrayList<>(StreamSettings.WRITE_BATCH);
         long heartbeat = settings.heartbeat().toNanos();
-        sse.wakeAt(System.nanoTime() + heartbeat);
+        sse.wakeBy(System.nanoTime() + heartbeat);
         while (true) {
             int n = session.take(batch, StreamSettings.WRITE_BATCH);
             if (n > 0) {
@@ -127,7 +127,7 @@ public final class EventsHttpService implements HttpService {
                 sse.comment("heartbeat");
                 sse.flush();
             }
-            sse.wakeAt(System.nanoTime() + heartbeat);
+            sse.wakeBy(System.nanoTime() + heartbeat);
         }
     }
 }

@@ -55,9 +55,9 @@ final class SseWriter {
         write(frame(null, name, data));
     }
 
-    /** Asks the watchdog to wake the stream's writer once {@code nanos} has passed. */
-    void wakeAt(long nanos) {
-        guard.wakeAt(nanos);
+    /** Asks the watchdog to wake the stream's writer by {@code deadline} (System.nanoTime()). */
+    void wakeBy(long deadline) {
+        guard.wakeBy(deadline);
     }
 
     void flush() throws IOException {

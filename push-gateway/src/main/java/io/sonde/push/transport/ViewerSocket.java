@@ -146,7 +146,9 @@ final class ViewerSocket {
                 if (expiresIn.isNegative() || expiresIn.isZero()) {
                     session.close(CloseReason.tokenExpired());
                 }
-                guard.wakeAt(Math.min(lastWrite + heartbeat, System.nanoTime() + nanos(expiresIn)));
+                long pingBy = lastWrite + heartbeat;
+                long expiry = System.nanoTime() + nanos(expiresIn);
+                guard.wakeBy(Math.min(pingBy, expiry));
                 int n = session.take(batch, StreamSettings.WRITE_BATCH);
                 if (n > 0) {
                     write(batch, guard);
@@ -156,11 +158,12 @@ final class ViewerSocket {
                 } else if (session.isClosed()) {
                     closeWith(session.closeReason().orElseThrow());
                     return;
-                } else if (System.nanoTime() - lastWrite >= heartbeat) {
+                } else if (pingBy <= expiry) {
                     ping(guard);
                     lastWrite = System.nanoTime();
                 }
-                // else woken to check the token's expiry, which a refresh may have moved
+                // else woken for the token's expiry: checked again at the top (a refresh may
+                // have moved it)
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

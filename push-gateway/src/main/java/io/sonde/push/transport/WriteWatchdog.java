@@ -17,18 +17,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * and releases the session.
  *
  * <p>It is also the writers' alarm clock: a writer waits for events without a timeout and names the
- * time it must next act ({@link Guard#wakeAt}: its heartbeat, its token's expiry); the watchdog
- * runs the writer's wake action once that time has passed. One shared timer costs nothing per
- * event, where a timed wait per writer costs a timer operation on every wake-up.
+ * time by which it must next act ({@link Guard#wakeBy}: its heartbeat, its token's expiry); the
+ * watchdog runs the writer's wake action in the last period before that time. One shared timer
+ * costs nothing per event, where a timed wait per writer costs a timer operation on every wake-up.
  *
  * <p>Threading: one daemon thread checks every guard once per period (a quarter of the heartbeat,
- * at most {@link #MAX_PERIOD}), so wake-ups come up to one period late.
+ * at most {@link #MAX_PERIOD}), so a wake-up comes up to one period early, never late.
  */
 final class WriteWatchdog implements AutoCloseable {
     static final Duration MAX_PERIOD = Duration.ofMillis(250);
     private static final Duration MIN_PERIOD = Duration.ofMillis(10);
 
     private final long timeoutNanos;
+    private final long periodNanos;
     private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
@@ -37,6 +38,7 @@ final class WriteWatchdog implements AutoCloseable {
         this.timer =
                 Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("sonde-push-write-watchdog").daemon().factory());
+        this.periodNanos = period(heartbeat).toNanos();
         long period = period(heartbeat).toMillis();
         timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
     }
@@ -51,8 +53,8 @@ final class WriteWatchdog implements AutoCloseable {
 
     /**
      * A guard for writes made by the calling thread, whose {@code wake} runs (on the watchdog's
-     * thread; it must not block) once a time set with {@link Guard#wakeAt} has passed. {@link
-     * Guard#close()} it when done.
+     * thread; it must not block) by the time set with {@link Guard#wakeBy}. {@link Guard#close()}
+     * it when done.
      */
     Guard guard(Runnable wake) {
         Guard guard = new Guard(Thread.currentThread(), wake);
@@ -66,7 +68,11 @@ final class WriteWatchdog implements AutoCloseable {
     }
 
     private void check() {
-        long now = System.nanoTime();
+        check(System.nanoTime());
+    }
+
+    /** One round of the watchdog's checks as at {@code now}; its thread calls it every period. */
+    void check(long now) {
         for (Guard guard : guards) {
             guard.interruptIfStuck(now, timeoutNanos);
             guard.wakeIfDue(now);
@@ -80,7 +86,7 @@ final class WriteWatchdog implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private long since;
         private boolean fired;
-        // System.nanoTime() after which wake runs; 0 = none due. Set by the writer after each
+        // System.nanoTime() from which wake runs; 0 = none due. Set by the writer after each
         // batch, so an atomic, not the lock: a lock here would cost every write.
         private final AtomicLong wakeAt = new AtomicLong();
 
@@ -89,9 +95,13 @@ final class WriteWatchdog implements AutoCloseable {
             this.wake = wake;
         }
 
-        /** Asks for one wake-up once {@code System.nanoTime()} has passed {@code nanos}. */
-        void wakeAt(long nanos) {
-            wakeAt.set(nanos == 0 ? 1 : nanos);
+        /**
+         * Asks for one wake-up by the time {@code System.nanoTime()} reaches {@code deadline}, at
+         * most one period before it; replaces the time asked for before.
+         */
+        void wakeBy(long deadline) {
+            long at = deadline - periodNanos;
+            wakeAt.set(at == 0 ? 1 : at);
         }
 
         /** Call before a write that may block. */

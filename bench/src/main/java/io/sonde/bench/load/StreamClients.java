@@ -1,4 +1,4 @@
-package io.sonde.bench.fanout;
+package io.sonde.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,23 +36,46 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
- * Fan-out subscribers on Netty: every stream on one event-loop thread, each message's text handed
- * to {@link Deliveries}. The same code receives from every server under test, so what differs
- * between their results is the server. One thread keeps the load generator's share of the machine's
- * two cores small and predictable.
+ * Many viewer streams on Netty, every one on a single event-loop thread: the load generator of the
+ * fan-out and resume benches. The same code receives from every server under test, so what differs
+ * between their results is the server; one thread keeps the generator's share of the machine's two
+ * cores small and predictable.
  *
  * <p>WebSocket ({@link #webSocket}): no extensions, so no compression; ready at the handshake, or,
- * with a subscribe op, at the server's {@code "op":"subscribed"} reply. SSE ({@link #sse}): one
- * HTTP/1.1 stream each, ready at the server's {@code retry:} hint (written after subscribing), each
- * {@code data:} line one message. At most {@value #CONNECTING} handshakes are in flight at once, so
- * 10,000 subscribers do not overflow the server's accept backlog.
+ * with a subscribe op, at the server's {@code "op":"subscribed"} reply; each later text message one
+ * message. SSE ({@link #sse}): one HTTP/1.1 stream each, ready at the server's {@code retry:} hint
+ * (written after subscribing), each {@code data:} line one message with the {@code id:} line before
+ * it. At most {@value #CONNECTING} handshakes are in flight at once, so 10,000 streams do not
+ * overflow the server's accept backlog.
  */
-final class NettySubscribers implements Subscribers {
+public final class StreamClients implements AutoCloseable {
     private static final int CONNECTING = 64;
     private static final long CONNECT_WAIT_SECONDS = 60;
+
+    /**
+     * What one stream reports. Threading: all calls on the event-loop thread, in order; must not
+     * block.
+     */
+    public interface Listener {
+        /** The stream is subscribed: what follows is what it asked for. */
+        default void ready() {}
+
+        /** One message; {@code id} is the SSE event id, or empty (WebSocket, events without). */
+        void message(String id, CharSequence data);
+
+        /** The stream ended (closed by either side, or failed to open); called once. */
+        default void ended() {}
+
+        /**
+         * Whether the client stops reading once subscribed, as a stalled viewer would: its socket
+         * buffers fill and the server's writes to it block.
+         */
+        default boolean stalls() {
+            return false;
+        }
+    }
 
     private final EventLoopGroup group =
             new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -60,67 +83,63 @@ final class NettySubscribers implements Subscribers {
     private final Semaphore connecting = new Semaphore(CONNECTING);
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger ended = new AtomicInteger();
-    private final Deliveries sink;
+    private final Bootstrap bootstrap =
+            new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 
-    private NettySubscribers(Deliveries sink) {
-        this.sink = sink;
+    /**
+     * Opens a WebSocket to {@code uri}; it sends {@code subscribeOp} after the handshake unless it
+     * is empty (then every message the server sends counts). Waits while 64 handshakes are open.
+     */
+    public void webSocket(URI uri, String subscribeOp, Listener listener) {
+        open(uri, new WsStream(uri, subscribeOp, listener));
     }
 
     /**
-     * WebSocket subscribers to {@code uri}; each sends {@code subscribeOp} after the handshake
-     * unless it is empty (then every message the server sends counts).
+     * Opens an SSE stream from {@code uri} with {@code token} as bearer token, resuming after
+     * {@code lastEventId} unless it is empty. Waits while 64 handshakes are open.
      */
-    static NettySubscribers webSocket(URI uri, String subscribeOp, int count, Deliveries sink) {
-        NettySubscribers subs = new NettySubscribers(sink);
-        subs.open(uri, count, () -> subs.new WsStream(uri, subscribeOp));
-        return subs;
+    public void sse(URI uri, String token, String lastEventId, Listener listener) {
+        open(uri, new SseStream(uri, token, lastEventId, listener));
     }
 
-    /** SSE subscribers to {@code uri}, sending {@code token} as a bearer token. */
-    static NettySubscribers sse(URI uri, String token, int count, Deliveries sink) {
-        NettySubscribers subs = new NettySubscribers(sink);
-        subs.open(uri, count, () -> subs.new SseStream(uri, token));
-        return subs;
-    }
-
-    @Override
+    /** Streams subscribed and not ended. */
     public int ready() {
         return ready.get() - ended.get();
     }
 
-    @Override
+    /** Streams ended since the first opened. */
     public int ended() {
         return ended.get();
     }
 
+    /** Closes every stream opened so far; more may be opened afterwards. */
+    public void closeStreams() {
+        channels.close().awaitUninterruptibly(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
-        channels.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        closeStreams();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    private void open(URI uri, int count, Supplier<Stream> streams) {
-        Bootstrap bootstrap =
-                new Bootstrap()
-                        .group(group)
-                        .channel(NioSocketChannel.class)
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
-        for (int i = 0; i < count; i++) {
-            awaitConnectSlot();
-            Stream stream = streams.get();
-            bootstrap
-                    .clone()
-                    .handler(stream.initializer())
-                    .connect(uri.getHost(), uri.getPort())
-                    .addListener(f -> {
-                        if (f.isSuccess()) {
-                            channels.add(stream.channel());
-                        } else {
-                            stream.failed();
-                        }
-                    });
-        }
+    private void open(URI uri, Stream stream) {
+        awaitConnectSlot();
+        bootstrap
+                .clone()
+                .handler(stream.initializer())
+                .connect(uri.getHost(), uri.getPort())
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        channels.add(stream.channel());
+                    } else {
+                        stream.failed();
+                    }
+                });
     }
 
     private void awaitConnectSlot() {
@@ -136,10 +155,15 @@ final class NettySubscribers implements Subscribers {
 
     /** One subscriber's connection; counts itself ready or ended exactly once each. */
     private abstract class Stream {
+        private final Listener listener;
         private final AtomicBoolean settled = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile Channel channel;
         private boolean subscribed;
+
+        Stream(Listener listener) {
+            this.listener = listener;
+        }
 
         abstract void pipeline(SocketChannel ch);
 
@@ -167,10 +191,14 @@ final class NettySubscribers implements Subscribers {
             subscribed = true;
             ready.incrementAndGet();
             settle();
+            listener.ready();
+            if (listener.stalls()) {
+                channel.config().setAutoRead(false);
+            }
         }
 
-        void deliver(CharSequence message) {
-            sink.received(message);
+        void deliver(String id, CharSequence message) {
+            listener.message(id, message);
         }
 
         void failed() {
@@ -181,6 +209,7 @@ final class NettySubscribers implements Subscribers {
             if (closed.compareAndSet(false, true)) {
                 ended.incrementAndGet();
                 settle();
+                listener.ended();
             }
         }
 
@@ -196,7 +225,8 @@ final class NettySubscribers implements Subscribers {
         private final URI uri;
         private final String subscribeOp;
 
-        WsStream(URI uri, String subscribeOp) {
+        WsStream(URI uri, String subscribeOp, Listener listener) {
+            super(listener);
             this.uri = uri;
             this.subscribeOp = subscribeOp;
         }
@@ -235,7 +265,7 @@ final class NettySubscribers implements Subscribers {
                 protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
                     String text = frame.content().toString(StandardCharsets.ISO_8859_1);
                     if (subscribed()) {
-                        deliver(text);
+                        deliver("", text);
                     } else if (text.contains("\"op\":\"subscribed\"")) {
                         nowReady();
                     }
@@ -253,10 +283,13 @@ final class NettySubscribers implements Subscribers {
     private final class SseStream extends Stream {
         private final URI uri;
         private final String token;
+        private final String lastEventId;
 
-        SseStream(URI uri, String token) {
+        SseStream(URI uri, String token, String lastEventId, Listener listener) {
+            super(listener);
             this.uri = uri;
             this.token = token;
+            this.lastEventId = lastEventId;
         }
 
         @Override
@@ -267,6 +300,7 @@ final class NettySubscribers implements Subscribers {
         private ChannelHandler handler() {
             return new SimpleChannelInboundHandler<HttpObject>() {
                 private ByteBuf pending;
+                private String id = "";
 
                 @Override
                 public void channelActive(ChannelHandlerContext ctx) {
@@ -280,6 +314,9 @@ final class NettySubscribers implements Subscribers {
                             .set(HttpHeaderNames.HOST, uri.getHost() + ":" + uri.getPort())
                             .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                             .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+                    if (!lastEventId.isEmpty()) {
+                        req.headers().set("Last-Event-ID", lastEventId);
+                    }
                     ctx.writeAndFlush(req);
                 }
 
@@ -310,8 +347,12 @@ final class NettySubscribers implements Subscribers {
                                 pending.readCharSequence(
                                         eol - pending.readerIndex(), StandardCharsets.ISO_8859_1);
                         pending.skipBytes(1);
-                        if (line.length() > 5 && line.charAt(0) == 'd' && subscribed()) {
-                            deliver(line); // "data: {...}"
+                        if (line.isEmpty()) {
+                            id = ""; // end of an event: the next one names its own id, or none
+                        } else if (line.charAt(0) == 'd' && subscribed()) {
+                            deliver(id, line); // "data: {...}"
+                        } else if (line.charAt(0) == 'i' && line.toString().startsWith("id: ")) {
+                            id = line.subSequence(4, line.length()).toString();
                         } else if (!subscribed() && line.toString().startsWith("retry:")) {
                             nowReady();
                         }
