@@ -148,7 +148,12 @@ public final class BenchReport {
      * methods most often on the stack, to name bottlenecks.
      */
     public BenchReport profile(Path jfr, int limit) throws IOException {
-        section("Profile (JFR, bench JVM: clients, services and broker)");
+        return profile("Profile (JFR, bench JVM: clients, services and broker)", jfr, limit);
+    }
+
+    /** As {@link #profile(Path, int)}, of the JVM the {@code title} names. */
+    public BenchReport profile(String title, Path jfr, int limit) throws IOException {
+        section(title);
         text("Recording: `" + jfr + "`. Top of stack (jdk.ExecutionSample):");
         table(List.of("frame", "samples", "share"), rows(FlightRecording.topFrames(jfr, limit)));
         text("Sonde code on the stack:");

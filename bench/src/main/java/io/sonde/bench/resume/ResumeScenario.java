@@ -53,6 +53,7 @@ public final class ResumeScenario implements Scenario {
     private static final String CATCHUP_RECORDS = "sonde_push_catchup_records_total";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
+    private static final int TOP_FRAMES = 15;
 
     @Mixin BenchOptions bench;
 
@@ -132,6 +133,14 @@ public final class ResumeScenario implements Scenario {
                                 return r.toFirst().p99() / 1000.0;
                             });
             ResumeReport.write(report, clients, devices, gap, partitions, ab, rounds);
+            // One more round with JFR in the gateway: where its CPU goes while clients resume.
+            Path jfr = dir.resolve("push-gateway-resume.jfr");
+            push.jvm().jcmd("JFR.start", "name=bench-resume", "settings=profile");
+            round(bench.rounds() + 1, push, metrics, fleet, token, gap);
+            push.jvm().jcmd("JFR.dump", "name=bench-resume", "filename=" + jfr.toAbsolutePath());
+            push.jvm().jcmd("JFR.stop", "name=bench-resume");
+            report.profile(
+                    "Profile (JFR, push gateway JVM, one more resume round)", jfr, TOP_FRAMES);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.sonde.platform.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -19,6 +22,8 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +31,13 @@ import java.util.Set;
  * Verifies Sonde JWTs (docs/authentication.md): signature by ES256 or RS256 only (never {@code
  * none}, never HMAC), {@code exp} required and in the future, {@code aud} containing the expected
  * audience. Thread-safe; one instance per service.
+ *
+ * <p>A token that passed is remembered, for its audience, until it expires but at most {@link
+ * #MAX_REMEMBERED_FOR} (so a key withdrawn from the JWKS stops counting within that time), and for
+ * at most {@link #MAX_REMEMBERED} tokens: the same token presented again (a client reconnecting, a
+ * thousand dashboards resuming after a restart) costs a map lookup instead of a signature check,
+ * which otherwise took most of a gateway's CPU in such a storm. Tokens that failed are not
+ * remembered.
  */
 public final class TokenVerifier {
     /** Audience of device tokens. */
@@ -37,7 +49,20 @@ public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ALGORITHMS =
             Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
+    /** Most verified tokens remembered. */
+    public static final int MAX_REMEMBERED = 10_000;
+
+    /** Longest a verified token is remembered. */
+    public static final Duration MAX_REMEMBERED_FOR = Duration.ofMinutes(5);
+
     private final JWKSource<SecurityContext> keys;
+    private final Cache<String, VerifiedToken> verified =
+            Caffeine.newBuilder()
+                    .maximumSize(MAX_REMEMBERED)
+                    .expireAfter(
+                            Expiry.creating((String key, VerifiedToken token) ->
+                                    rememberFor(Instant.now(), token.expiresAt())))
+                    .build();
 
     private TokenVerifier(JWKSource<SecurityContext> keys) {
         this.keys = keys;
@@ -79,6 +104,27 @@ public final class TokenVerifier {
      * @throws InvalidTokenException naming what was wrong, without the token
      */
     public VerifiedToken verify(String token, String audience) throws InvalidTokenException {
+        // A space occurs in no JWT: the key names the audience and the token apart.
+        String key = audience + ' ' + token;
+        VerifiedToken known = verified.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        VerifiedToken fresh = check(token, audience);
+        verified.put(key, fresh);
+        return fresh;
+    }
+
+    /** How long a token verified at {@code now} is remembered: until {@code exp}, at most 5 min. */
+    static Duration rememberFor(Instant now, Instant exp) {
+        Duration left = Duration.between(now, exp);
+        if (left.isNegative()) {
+            return Duration.ZERO;
+        }
+        return left.compareTo(MAX_REMEMBERED_FOR) > 0 ? MAX_REMEMBERED_FOR : left;
+    }
+
+    private VerifiedToken check(String token, String audience) throws InvalidTokenException {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         processor.setJWTClaimsSetVerifier(

@@ -156,12 +156,15 @@ final class ReplayGroup {
         } catch (SerializationException e) {
             return; // the live consumer counts and logs it
         }
+        // A device channel's event is the same for every replay (its cursor names only this
+        // record): one instance, so the transports build its frame once.
+        Map<String, PushEvent> shared = new HashMap<>();
         for (Reading r : candidates) {
             Long start = r.from.get(record.partition());
             if (!r.active || start == null || record.offset() < start) {
                 continue;
             }
-            List<PushEvent> events = events(r, record, emits);
+            List<PushEvent> events = events(r, record, emits, shared);
             if (events.size() > r.replay.session().room()) {
                 // Checked before any of the record's events: a client handed back resumes at
                 // this record, so none of them can reach it twice.
@@ -197,28 +200,44 @@ final class ReplayGroup {
 
     /** Each replay's events of {@code record}, cursors as of just after it. */
     private List<PushEvent> events(
-            Reading r, ConsumerRecord<byte[], byte[]> record, List<Emit> emits) {
+            Reading r,
+            ConsumerRecord<byte[], byte[]> record,
+            List<Emit> emits,
+            Map<String, PushEvent> shared) {
         r.read.put(record.partition(), record.offset() + 1);
         List<PushEvent> events = new ArrayList<>(emits.size());
         for (Emit emit : emits) {
             if (emit.name() == null || !r.replay.channels().contains(emit.channel())) {
                 continue;
             }
-            Cursor cursor =
-                    Channels.isFleet(emit.channel())
-                            ? Cursor.of(log, r.read)
-                            : Cursor.of(log, record.partition(), record.offset() + 1);
-            events.add(
-                    new PushEvent(
-                            emit.channel(),
-                            emit.name(),
-                            emit.data(),
-                            log,
-                            record.partition(),
-                            record.offset(),
-                            cursor));
+            if (Channels.isFleet(emit.channel())) {
+                events.add(event(emit, record, Cursor.of(log, r.read)));
+            } else {
+                events.add(
+                        shared.computeIfAbsent(
+                                emit.channel(),
+                                c ->
+                                        event(
+                                                emit,
+                                                record,
+                                                Cursor.of(
+                                                        log,
+                                                        record.partition(),
+                                                        record.offset() + 1))));
+            }
         }
         return events;
+    }
+
+    private PushEvent event(Emit emit, ConsumerRecord<byte[], byte[]> record, Cursor cursor) {
+        return new PushEvent(
+                emit.channel(),
+                emit.name(),
+                emit.data(),
+                log,
+                record.partition(),
+                record.offset(),
+                cursor);
     }
 
     private List<Reading> candidates(String key) {
