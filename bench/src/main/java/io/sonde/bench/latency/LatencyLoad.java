@@ -17,6 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,6 +51,8 @@ final class LatencyLoad implements BenchDevice.Events, AutoCloseable {
     private final LongAdder received = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    // Why batches were refused, by error code: a bound set (the protocol's codes).
+    private final ConcurrentMap<ErrorCode, LongAdder> rejectedBy = new ConcurrentHashMap<>();
     private final LongAdder closed = new LongAdder();
     private volatile LatencyRecorder recorder;
     private volatile long lastEventNanos;
@@ -206,6 +212,14 @@ final class LatencyLoad implements BenchDevice.Events, AutoCloseable {
     @Override
     public void rejected(BenchDevice device, int readings, ErrorCode code, String message) {
         rejected.increment();
+        rejectedBy.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    /** Refused batches by error code, e.g. {@code {RATE_LIMITED=12}}. */
+    String rejectedByCode() {
+        Map<ErrorCode, Long> counts = new TreeMap<>();
+        rejectedBy.forEach((c, n) -> counts.put(c, n.sum()));
+        return counts.toString();
     }
 
     @Override

@@ -85,6 +85,8 @@ final class LatencyReport {
                         + n.load().unmatched()
                         + "; rejected batches "
                         + n.load().rejected()
+                        + " "
+                        + n.load().rejectedByCode()
                         + "; device connections closed "
                         + n.load().closedDevices()
                         + ".");
