@@ -30,7 +30,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * <p>Bounds: replays join a group only while their positions on every partition lie within {@link
  * #MAX_SPREAD} records of the others', so one old cursor does not hold back recent ones. A client
  * whose queue has no room for a record's events leaves the group: it is handed back ({@code
- * requeue}) with its positions, to be served again, instead of making the group wait for it.
+ * requeue}) with its positions, to be served again, instead of making the group wait for it. A
+ * replay alone in its group waits for room instead, as long as a client may take to read.
  *
  * <p>Threading: one catch-up reader's thread.
  */
@@ -164,8 +165,14 @@ final class ReplayGroup {
             if (!r.active || start == null || record.offset() < start) {
                 continue;
             }
+            if (r.replay.session().isClosed()) {
+                leave(r);
+                continue;
+            }
             List<PushEvent> events = events(r, record, emits, shared);
-            if (events.size() > r.replay.session().room()) {
+            // Alone, a replay waits for room as long as a client may take (then the client is
+            // closed as slow): handing it back would only read the same records again.
+            if (active.size() > 1 && events.size() > r.replay.session().room()) {
                 // Checked before any of the record's events: a client handed back resumes at
                 // this record, so none of them can reach it twice.
                 leave(r);

@@ -93,6 +93,20 @@ class ReplayGroupTest {
     }
 
     @Test
+    void aReplayAloneWaitsForRoomAndIsClosedAsSlowWhenNoneComes() throws Exception {
+        Session slow = session(1);
+        ReplayGroup group = only(reading(slow, "telemetry:a", 0));
+
+        group.dispatch(telemetry("a", 0), TELEMETRY, Duration.ofMillis(50), outcomes);
+        group.dispatch(telemetry("a", 1), TELEMETRY, Duration.ofMillis(50), outcomes);
+
+        assertThat(requeued).isEmpty();
+        assertThat(slow.closeReason())
+                .hasValueSatisfying(r -> assertThat(r.code()).isEqualTo("slow"));
+        assertThat(group.isEmpty()).isTrue();
+    }
+
+    @Test
     void aReplayOfAFleetAndADeviceChannelGetsEachEventOnceAndFleetCursorsOfAllItRead()
             throws Exception {
         Session s = session(100);
