@@ -159,7 +159,7 @@ class IngestRoutingTest {
     }
 
     @Test
-    void refusesMissingWrongAudienceExpiredAndForeignTokensWith1008() throws Exception {
+    void refusesMissingWrongAudienceExpiredForeignAndSubjectlessTokensWith1008() throws Exception {
         assertThat(TestDevice.connectWithoutToken(server.port()).awaitClose()).isEqualTo(1008);
         String viewer = issuer.viewer("v", List.of("*"), false, Duration.ofMinutes(5));
         assertThat(TestDevice.connect(server.port(), viewer).awaitClose()).isEqualTo(1008);
@@ -170,6 +170,10 @@ class IngestRoutingTest {
                         .issuer()
                         .device("dev-x", Duration.ofMinutes(5));
         assertThat(TestDevice.connect(server.port(), foreign).awaitClose()).isEqualTo(1008);
+        // Correctly signed, but for nobody: no empty device id may reach Kafka.
+        String nobody = issuer.device("", Duration.ofMinutes(5));
+        assertThat(TestDevice.connect(server.port(), nobody).awaitClose()).isEqualTo(1008);
+        assertThat(writer.pending).isEmpty();
     }
 
     @Test

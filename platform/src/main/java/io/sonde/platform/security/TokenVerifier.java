@@ -29,8 +29,8 @@ import java.util.Set;
 
 /**
  * Verifies Sonde JWTs (docs/authentication.md): signature by ES256 or RS256 only (never {@code
- * none}, never HMAC), {@code exp} required and in the future, {@code aud} containing the expected
- * audience. Thread-safe; one instance per service.
+ * none}, never HMAC), {@code exp} required and in the future, {@code sub} required and not blank,
+ * {@code aud} containing the expected audience. Thread-safe; one instance per service.
  *
  * <p>A token that passed is remembered, for its audience, until it expires but at most {@link
  * #MAX_REMEMBERED_FOR} (so a key withdrawn from the JWKS stops counting within that time), and for
@@ -131,6 +131,11 @@ public final class TokenVerifier {
                 new DefaultJWTClaimsVerifier<>(audience, null, Set.of("exp", "sub")));
         try {
             JWTClaimsSet claims = processor.process(token, null);
+            // "Required" only means present: an empty subject would be an empty device id as the
+            // Kafka key, or a viewer nobody can be told apart from.
+            if (claims.getSubject().isBlank()) {
+                throw new InvalidTokenException("token has an empty subject");
+            }
             return new VerifiedToken(
                     claims.getSubject(),
                     claims.getExpirationTime().toInstant(),

@@ -44,6 +44,18 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aCorrectlySignedTokenWithAnEmptyOrBlankSubjectIsRefused() throws Exception {
+        for (String subject : List.of("", "  ")) {
+            String token =
+                    token(KEY, TokenVerifier.INGEST_AUDIENCE, subject, Duration.ofMinutes(10));
+            assertThatThrownBy(() -> verifier.verify(token, TokenVerifier.INGEST_AUDIENCE))
+                    .isInstanceOf(InvalidTokenException.class)
+                    .hasMessageContaining("subject")
+                    .hasMessageNotContaining(token);
+        }
+    }
+
+    @Test
     void aRefusedTokenIsRefusedEveryTime() throws Exception {
         String foreign =
                 token(key("other"), TokenVerifier.PUSH_AUDIENCE, "x", Duration.ofMinutes(10));
