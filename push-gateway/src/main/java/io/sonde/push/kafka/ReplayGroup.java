@@ -139,7 +139,8 @@ final class ReplayGroup {
     /**
      * Hands one record to every replay that wants it.
      *
-     * @param clientWait how long a replay may wait for room that was there a moment before
+     * @param clientWait how long a replay may wait for room: room seen a moment before, or, alone
+     *     in its group, any room
      */
     void dispatch(
             ConsumerRecord<byte[], byte[]> record,
