@@ -75,15 +75,15 @@ final class FanoutReport {
             - B's path is publisher -> Kafka (produce, acks=1) -> the gateway's fan-out consumer -> \
             hub -> WebSocket or SSE; A's is publisher -> WebSocket -> broadcast. B pays a broker round trip in \
             every latency sample; that is the architecture under test, not a bench artefact.
-            - Everything shares 2 cores: the load generator (1,000 JDK HTTP-client streams), the \
+            - Everything shares 2 cores: the load generator (every subscriber on one Netty event loop), the \
             broker (in the bench JVM) and the server under test. Bench CPU near 100-120% in the \
             step table means the clients and broker took more than a core; the knee found is the \
             knee of the whole machine, for both sides alike.
             - Steps are short (seconds), so p99 rests on a few thousand to a few hundred thousand \
             samples; a single GC pause or scheduler hiccup can fail a step. Rounds are interleaved \
             and the median is reported to damp this.
-            - B over WebSocket is the like-for-like comparison (same JDK WebSocket client as A); \
-            B over SSE uses the JDK HTTP client's line stream, whose per-event cost in the bench \
+            - B over WebSocket is the like-for-like comparison (same WebSocket client code as A); \
+            B over SSE reads an HTTP line stream, whose per-event cost in the bench \
             JVM differs.
             """;
 
@@ -106,9 +106,9 @@ final class FanoutReport {
                                 + " op) or SSE (`/v1/events`). So B's latency includes a Kafka"
                                 + " produce and fetch, A's does not.")
                 .text(
-                        "The same Java code receives both (JDK `HttpClient`: WebSocket for A and"
-                                + " B-ws, SSE line stream for B-sse; no compression), in the bench"
-                                + " JVM. Each"
+                        "The same Java code receives both (`StreamClients`, one Netty event loop:"
+                                + " WebSocket for A and B-ws, SSE line stream for B-sse; no"
+                                + " compression), in the bench JVM. Each"
                                 + " message carries its intended send time from an open-loop"
                                 + " schedule; latency = receive time - intended send time, recorded"
                                 + " per step in HdrHistogram (coordinated-omission free). A ramp:"

@@ -62,7 +62,10 @@ final class ReplayGroup {
         /** It joined the live stream ({@link Join.Joined}). */
         void joined(Reading reading);
 
-        /** Its client could not take more now: serve it again from {@code positions}. */
+        /**
+         * Its client could not take more now: serve {@code rest} (the replay from where it got to)
+         * again.
+         */
         void requeue(Replay rest);
     }
 

@@ -35,7 +35,6 @@ class ReplayGroupTest {
             new LogSource<>(Log.ALERTS, KAFKA.topics().alerts(), RecordEvents::alert);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Hub hub = new Hub((d, n) -> 0);
     private final List<Replay> requeued = new ArrayList<>();
     private final ReplayGroup.Outcomes outcomes =
@@ -165,6 +164,8 @@ class ReplayGroupTest {
     }
 
     private Session session(int capacity) {
+        // A registry per session: each registers its gauges once.
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Subscriptions subscriptions =
                 new Subscriptions(hub, new NoHistory(), new SubscriptionMeters(meters));
         try {
