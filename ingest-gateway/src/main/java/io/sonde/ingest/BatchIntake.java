@@ -32,12 +32,27 @@ final class BatchIntake {
     }
 
     /**
-     * Checks a batch before writing it: limits first (a bad batch costs no budget), then the
-     * device's rate budget.
+     * The one way in for a batch, WebSocket and HTTP alike: checks it, then writes it.
      *
-     * @return why the batch is refused, or empty when it may be written
+     * @return completes with empty once the batch is durable, or with why it was refused (at once
+     *     when refused before writing); never exceptionally. It may complete on Kafka's I/O thread:
+     *     continuations must not block
      */
-    Optional<Rejection> admit(String deviceId, TelemetryBatch batch, int bytes, long nowNanos) {
+    CompletableFuture<Optional<Rejection>> submit(
+            String deviceId, TelemetryBatch batch, int bytes) {
+        long now = BatchValidator.nowNanos();
+        Optional<Rejection> refused = admit(deviceId, batch, bytes, now);
+        if (refused.isPresent()) {
+            rejected(refused.get());
+            return CompletableFuture.completedFuture(refused);
+        }
+        return write(deviceId, batch, now);
+    }
+
+    // Checks a batch before writing it: limits first (a bad batch costs no budget), then the
+    // device's rate budget. Empty when it may be written.
+    private Optional<Rejection> admit(
+            String deviceId, TelemetryBatch batch, int bytes, long nowNanos) {
         if (shuttingDown) {
             return Optional.of(
                     Rejection.unavailable("gateway is shutting down", KAFKA_RETRY_AFTER_MS));
@@ -52,12 +67,7 @@ final class BatchIntake {
                 .map(wait -> Rejection.exhausted("device rate limit exceeded", wait));
     }
 
-    /**
-     * Writes an admitted batch.
-     *
-     * @return empty once durable, or the rejection to report when Kafka did not take it
-     */
-    CompletableFuture<Optional<Rejection>> write(
+    private CompletableFuture<Optional<Rejection>> write(
             String deviceId, TelemetryBatch batch, long nowNanos) {
         long start = System.nanoTime();
         return writer.write(deviceId, batch, nowNanos)
@@ -72,6 +82,7 @@ final class BatchIntake {
                 });
     }
 
+    /** Counts a batch the ack protocol refused before it reached {@link #submit}. */
     void rejected(Rejection rejection) {
         metrics.rejected(rejection.code());
     }

@@ -22,6 +22,9 @@ final class BatchValidator {
 
     private final IngestConfig limits;
 
+    /** The problem of a batch without readings. */
+    static final String EMPTY_BATCH = "readings: a batch needs at least one reading";
+
     BatchValidator(IngestConfig limits) {
         this.limits = limits;
     }
@@ -30,7 +33,7 @@ final class BatchValidator {
     Optional<String> firstProblem(TelemetryBatch batch, long nowNanos) {
         int count = batch.getReadingsCount();
         if (count == 0) {
-            return Optional.of("readings: a batch needs at least one reading");
+            return Optional.of(EMPTY_BATCH);
         }
         if (count > limits.maxReadingsPerBatch()) {
             return Optional.of(

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live device connections of this gateway and their housekeeping: a ping every {@code
- * pingInterval}, close after {@code idleTimeout} of silence or when the token expires, and the
- * orderly close at shutdown. Connections are removed on close and on error, so a client that
- * vanishes without a close frame is released too.
+ * pingInterval}, close after {@code idleTimeout} of silence or when the token expires, the orderly
+ * close at shutdown, and two watchdogs: a socket write blocked longer than {@code writeTimeout} is
+ * aborted (the device stopped reading), and a connection the gateway closed is ended when the
+ * device has not answered the close frame within {@code closeLinger}. Connections are removed on
+ * close and on error, so a client that vanishes without a close frame is released too.
  *
  * <p>Threads: one scheduler thread walks the set; each socket write runs on a virtual thread, so
  * one stuck socket never delays the others.
@@ -22,19 +24,43 @@ final class ConnectionRegistry implements AutoCloseable {
     /** Close code for a silent connection: a normal closure, with a reason. */
     static final int IDLE_CLOSE_CODE = 1000;
 
+    private static final Duration MIN_CHECK_PERIOD = Duration.ofMillis(10);
+    private static final Duration MAX_CHECK_PERIOD = Duration.ofSeconds(1);
+
     private final Set<DeviceConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService writers;
     private final Duration idleTimeout;
+    private final long writeTimeoutNanos;
+    private final long closeLingerNanos;
 
     ConnectionRegistry(IngestConfig config) {
         this.idleTimeout = config.idleTimeout();
+        this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.closeLingerNanos = config.closeLinger().toNanos();
         this.writers = Executors.newVirtualThreadPerTaskExecutor();
         this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().daemon().name("sonde-ingest-heartbeat").factory());
         long period = config.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        long check = checkPeriod(config).toMillis();
+        scheduler.scheduleAtFixedRate(
+                () -> watch(System.nanoTime()), check, check, TimeUnit.MILLISECONDS);
+    }
+
+    // A quarter of the shorter of write timeout and linger, within 10 ms..1 s: a stuck write or a
+    // lingering close ends at most a quarter late.
+    static Duration checkPeriod(IngestConfig config) {
+        Duration shorter =
+                config.writeTimeout().compareTo(config.closeLinger()) < 0
+                        ? config.writeTimeout()
+                        : config.closeLinger();
+        Duration quarter = shorter.dividedBy(4);
+        if (quarter.compareTo(MIN_CHECK_PERIOD) < 0) {
+            return MIN_CHECK_PERIOD;
+        }
+        return quarter.compareTo(MAX_CHECK_PERIOD) > 0 ? MAX_CHECK_PERIOD : quarter;
     }
 
     void add(DeviceConnection c) {
@@ -51,7 +77,7 @@ final class ConnectionRegistry implements AutoCloseable {
 
     /** Replies owed over all connections: batches received and not yet answered. */
     int owed() {
-        return connections.stream().mapToInt(DeviceConnection::owedCount).sum();
+        return connections.stream().mapToInt(DeviceConnection::owed).sum();
     }
 
     /** Runs {@code task} on a virtual thread: for socket writes that may block. */
@@ -78,7 +104,19 @@ final class ConnectionRegistry implements AutoCloseable {
     void closeAll(int code, String reason) {
         for (DeviceConnection c : connections) {
             c.close(code, reason);
-            connections.remove(c);
+        }
+    }
+
+    /**
+     * One round of the watchdogs as at {@code now}: aborts writes blocked longer than the write
+     * timeout and connections whose close frame went unanswered longer than the linger.
+     */
+    void watch(long now) {
+        for (DeviceConnection c : connections) {
+            if (c.abortIfStuck(now, writeTimeoutNanos) || c.lingeredPast(now, closeLingerNanos)) {
+                c.abort();
+                connections.remove(c);
+            }
         }
     }
 
@@ -91,12 +129,13 @@ final class ConnectionRegistry implements AutoCloseable {
     private void sweep() {
         Instant now = Instant.now();
         for (DeviceConnection c : connections) {
+            if (!c.isOpen()) {
+                continue; // closed by the gateway: the close watchdog ends it
+            }
             if (c.silentNanos() > idleTimeout.toNanos()) {
-                connections.remove(c);
                 writers.execute(() ->
                         c.close(IDLE_CLOSE_CODE, "idle for " + idleTimeout.toSeconds() + " s"));
             } else if (now.isAfter(c.tokenExpiry())) {
-                connections.remove(c);
                 writers.execute(() -> c.close(IngestEndpoint.POLICY_VIOLATION, "token expired"));
             } else {
                 writers.execute(() -> {

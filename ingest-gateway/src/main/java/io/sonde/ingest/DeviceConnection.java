@@ -1,43 +1,67 @@
 package io.sonde.ingest;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 import io.sonde.proto.v1.Downlink;
+import io.sonde.proto.v1.TelemetryBatch;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One authenticated device WebSocket. Keeps the replies it owes in arrival order: a batch's Ack is
- * sent only after every earlier batch of this connection was answered, so {@code Ack{seq}} never
- * claims more than is durable.
+ * One authenticated device WebSocket: its {@link AckLedger}, the socket writes of its replies, and
+ * how it ends.
  *
- * <p>Threads: {@link #expect} runs on the connection's reader thread; {@link #complete} may run on
- * any thread (Kafka's I/O thread hands it to a virtual thread first). Replies are written under
- * this object's lock, in order.
+ * <p>Threads: {@link #arrive} runs on the connection's reader thread; {@link #written} on any
+ * thread. The ledger is guarded by a lock that is never held during socket I/O. Replies are written
+ * by one thread at a time, whichever got there first, in ledger order; a write that blocks longer
+ * than the write timeout is aborted by {@link ConnectionRegistry}'s watchdog ({@link
+ * #abortIfStuck}), which closes the socket. Only {@code java.util.concurrent} locks: a blocked
+ * write never pins a carrier thread.
  */
 final class DeviceConnection {
     private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
-
     private static final int MAX_CLOSE_REASON_BYTES = 123;
-    private static final long NO_HOLE = -1;
-    private static final long HOLE_RETRY_AFTER_MS = 100;
+    // Longer than the producer's delivery timeout: a wait for room runs out only when the
+    // replies owed are truly stuck.
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
     private final WsSession session;
     private final String deviceId;
-    private final ArrayDeque<Reply> owed = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition room = lock.newCondition();
+    private final AckLedger ledger; // guarded by lock
+    private final AtomicInteger drainRequests = new AtomicInteger();
+    // Replies taken from the ledger and not yet written: still owed, for the shutdown's count.
+    private final AtomicInteger unsent = new AtomicInteger();
+    private final AtomicBoolean closeSent = new AtomicBoolean();
+    private final ReentrantLock writeGuard = new ReentrantLock();
+    private Thread writingThread; // guarded by writeGuard
+    private long writingSince; // guarded by writeGuard
+    private volatile boolean json;
+    private volatile boolean open = true;
+    private volatile boolean released;
+    private volatile long closeSentNanos;
     private volatile Instant tokenExpiry;
     private volatile long lastHeardNanos = System.nanoTime();
-    private long lastAck = -1;
-    private long hole = NO_HOLE;
-    private boolean open = true;
 
-    DeviceConnection(WsSession session, String deviceId, Instant tokenExpiry) {
+    DeviceConnection(
+            WsSession session,
+            String deviceId,
+            Instant tokenExpiry,
+            int maxInflight,
+            int maxReadingsPerBatch) {
         this.session = session;
         this.deviceId = deviceId;
         this.tokenExpiry = tokenExpiry;
+        this.ledger = new AckLedger(maxInflight, maxReadingsPerBatch);
     }
 
     String deviceId() {
@@ -52,6 +76,12 @@ final class DeviceConnection {
         this.tokenExpiry = expiry;
     }
 
+    /** The device was heard; its last message was JSON or protobuf, and replies follow it. */
+    void heard(boolean json) {
+        this.json = json;
+        heard();
+    }
+
     void heard() {
         lastHeardNanos = System.nanoTime();
     }
@@ -60,48 +90,75 @@ final class DeviceConnection {
         return System.nanoTime() - lastHeardNanos;
     }
 
-    /** Highest seq acknowledged on this connection, -1 before the first Ack. */
-    synchronized long lastAck() {
-        return lastAck;
-    }
-
-    synchronized int owedCount() {
-        return owed.size();
+    /** Whether the gateway still takes messages from this device (it has not closed it). */
+    boolean isOpen() {
+        return open;
     }
 
     /**
-     * Whether a new batch starting at {@code firstSeq} must wait for the resend of an earlier
-     * refused batch. A batch starting at or before the refused seq is that resend; the hole closes
-     * when the resend is acknowledged.
+     * Takes a batch into the ledger, first waiting while the replies owed are at their bound (the
+     * device is not read meanwhile: back-pressure); answers queued by the ledger go out at once.
+     *
+     * @return what the ledger made of it; {@link AckLedger.Arrival.Refused} also when the
+     *     connection closed meanwhile, or the wait for room ran out (then it is closed with 1013)
      */
-    synchronized Optional<Rejection> holeBefore(long firstSeq) {
-        if (hole == NO_HOLE || firstSeq <= hole) {
-            return Optional.empty();
+    AckLedger.Arrival arrive(TelemetryBatch batch) throws InterruptedException {
+        long[] seqs = new long[batch.getReadingsCount()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = batch.getReadings(i).getSeq();
         }
-        return Optional.of(refusedEarlier());
-    }
-
-    /** Reserves the next place in the reply order for a batch {@code firstSeq..lastSeq}. */
-    synchronized Reply expect(long firstSeq, long lastSeq, boolean json) {
-        Reply reply = new Reply(firstSeq, lastSeq, json);
-        owed.addLast(reply);
-        return reply;
-    }
-
-    /** Fills in a reserved reply and sends every reply that is now due, in order. */
-    void complete(Reply reply, Optional<Rejection> rejection) {
-        synchronized (this) {
-            reply.rejection = rejection;
-            reply.done = true;
-            while (!owed.isEmpty() && owed.peekFirst().done) {
-                send(owed.pollFirst());
+        Optional<AckLedger.Arrival> arrival = Optional.empty();
+        lock.lock();
+        try {
+            if (awaitRoom() && open) {
+                arrival = Optional.of(ledger.arrive(seqs));
             }
+        } finally {
+            lock.unlock();
         }
+        if (arrival.isEmpty()) {
+            if (open) {
+                close(IngestEndpoint.TRY_AGAIN_LATER, "replies owed to this device are stuck");
+            }
+            return new AckLedger.Arrival.Refused(
+                    Rejection.unavailable("connection closed", REPLY_WAIT.toMillis()));
+        }
+        if (!(arrival.get() instanceof AckLedger.Arrival.Write)) {
+            drain();
+        }
+        return arrival.get();
     }
 
-    /** Sends a protocol reply right now, outside the batch order (errors about the stream). */
-    synchronized void sendNow(Downlink downlink, boolean json) {
-        write(downlink, json);
+    /** Queues an error about a message that is no batch, in reply order. */
+    void notice(Rejection rejection) {
+        lock.lock();
+        try {
+            ledger.notice(rejection);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    /** Records how a ticket's write ended (empty: durable) and sends every reply now due. */
+    void written(AckLedger.Ticket ticket, Optional<Rejection> outcome) {
+        lock.lock();
+        try {
+            ledger.written(ticket, outcome);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    /** Replies owed: batches taken and not yet answered. */
+    int owed() {
+        lock.lock();
+        try {
+            return ledger.owedReplies() + unsent.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -110,33 +167,71 @@ final class DeviceConnection {
      * @return false when the socket is broken: the peer vanished without a close frame
      */
     boolean ping() {
-        try {
-            session.ping(BufferData.empty());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "ping failed", e);
-            closed();
+        return guardedWrite(() -> session.ping(BufferData.empty()));
+    }
+
+    /**
+     * Sends a close frame with a code and reason; replies still owed are dropped. The socket stays
+     * open for the device's answering close frame, so that the code reaches it ({@link
+     * ConnectionRegistry} ends the connection if none comes within its linger time).
+     *
+     * @return whether this call sent the close (false: it was closed before)
+     */
+    boolean close(int code, String reason) {
+        open = false;
+        forget();
+        if (!closeSent.compareAndSet(false, true)) {
             return false;
         }
+        closeSentNanos = System.nanoTime();
+        guardedWrite(() -> session.close(code, closeReason(reason)));
+        return true;
     }
 
-    /** Closes the socket with a code and reason; replies still owed are dropped. */
-    synchronized void close(int code, String reason) {
-        if (open) {
-            open = false;
-            owed.clear();
-            try {
-                session.close(code, closeReason(reason));
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "close failed", e);
-            }
+    /** The peer has gone (close frame or broken socket): forget what was owed to it. */
+    void closed() {
+        open = false;
+        released = true;
+        forget();
+    }
+
+    /**
+     * Whether the gateway sent its close frame more than {@code lingerNanos} before {@code now} and
+     * the device has still not closed its side.
+     */
+    boolean lingeredPast(long now, long lingerNanos) {
+        return closeSent.get() && !released && now - closeSentNanos > lingerNanos;
+    }
+
+    /** Ends the socket at once: after a close linger ran out, or a write stayed blocked. */
+    void abort() {
+        open = false;
+        forget();
+        if (!released && session instanceof ServerConnection connection) {
+            connection.close(true); // interrupts the reader thread, which closes the socket
         }
     }
 
-    /** The peer has gone: forget what was owed to it. */
-    synchronized void closed() {
-        open = false;
-        owed.clear();
+    /**
+     * Aborts the write in progress if it started more than {@code timeoutNanos} before {@code now}:
+     * interrupting a virtual thread blocked in socket I/O closes that socket.
+     *
+     * @return whether a write was aborted
+     */
+    boolean abortIfStuck(long now, long timeoutNanos) {
+        writeGuard.lock();
+        try {
+            if (writingThread == null || now - writingSince <= timeoutNanos) {
+                return false;
+            }
+            open = false;
+            writingThread.interrupt();
+            writingThread = null;
+        } finally {
+            writeGuard.unlock();
+        }
+        forget();
+        return true;
     }
 
     // A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5).
@@ -150,62 +245,111 @@ final class DeviceConnection {
         return cut.replace("\uFFFD", "") + "...";
     }
 
-    private void send(Reply reply) {
-        if (reply.rejection.isEmpty() && hole != NO_HOLE && reply.firstSeq > hole) {
-            // Durable, but acking it would cover the refused readings before it.
-            reply.rejection = Optional.of(refusedEarlier());
-        }
-        if (reply.rejection.isPresent()) {
-            Rejection r = reply.rejection.get();
-            if (r.retryable() && (hole == NO_HOLE || reply.firstSeq < hole)) {
-                hole = reply.firstSeq;
-            }
-            write(Downlinks.error(r, reply.firstSeq), reply.json);
+    // Sends due replies in order. Whoever raises the count from 0 drains until no request is left,
+    // so one thread writes at a time and no reply due is left behind by a racing caller.
+    private void drain() {
+        if (drainRequests.getAndIncrement() != 0) {
             return;
         }
-        if (reply.firstSeq <= hole && hole <= reply.lastSeq) {
-            hole = NO_HOLE; // the refused readings are durable now
+        int requests = 1;
+        do {
+            for (Optional<AckLedger.Reply> r = nextDue(); r.isPresent(); r = nextDue()) {
+                try {
+                    send(r.get());
+                } finally {
+                    unsent.decrementAndGet();
+                }
+            }
+            requests = drainRequests.addAndGet(-requests);
+        } while (requests != 0);
+    }
+
+    private Optional<AckLedger.Reply> nextDue() {
+        boolean overflowed;
+        lock.lock();
+        try {
+            overflowed = ledger.overflowed();
+            if (!overflowed) {
+                Optional<AckLedger.Reply> reply = ledger.nextDue();
+                if (reply.isPresent()) {
+                    unsent.incrementAndGet();
+                    room.signalAll();
+                }
+                return reply;
+            }
+        } finally {
+            lock.unlock();
         }
-        lastAck = Math.max(lastAck, reply.lastSeq);
-        write(Downlinks.ack(reply.lastSeq), reply.json);
+        close(
+                IngestEndpoint.POLICY_VIOLATION,
+                "too many refused readings not resent: resend from the first refused seq");
+        return Optional.empty();
     }
 
-    private Rejection refusedEarlier() {
-        return Rejection.exhausted(
-                "seq " + hole + " was refused: resend from it before newer readings",
-                HOLE_RETRY_AFTER_MS);
-    }
-
-    private void write(Downlink downlink, boolean json) {
+    private void send(AckLedger.Reply reply) {
         if (!open) {
             return;
         }
-        try {
-            if (json) {
+        Downlink downlink =
+                reply.rejection()
+                        .map(r -> Downlinks.error(r, reply.seq()))
+                        .orElseGet(() -> Downlinks.ack(reply.seq()));
+        boolean asJson = json;
+        guardedWrite(() -> {
+            if (asJson) {
                 session.send(Downlinks.toJson(downlink), true);
             } else {
                 session.send(BufferData.create(downlink.toByteArray()), true);
             }
+        });
+    }
+
+    // Runs one socket write under the watchdog's eye; false when the socket broke under it.
+    private boolean guardedWrite(Runnable write) {
+        writeGuard.lock();
+        try {
+            writingThread = Thread.currentThread();
+            writingSince = System.nanoTime();
+        } finally {
+            writeGuard.unlock();
+        }
+        try {
+            write.run();
+            return true;
         } catch (RuntimeException e) {
             // The socket broke under us; the reader thread will see the close.
-            LOG.log(Level.DEBUG, "send to device failed", e);
+            LOG.log(Level.DEBUG, "write to device failed", e);
             open = false;
-            owed.clear();
+            forget();
+            return false;
+        } finally {
+            writeGuard.lock();
+            try {
+                writingThread = null;
+            } finally {
+                writeGuard.unlock();
+            }
         }
     }
 
-    /** A reply owed for one batch; fields guarded by the connection's lock. */
-    static final class Reply {
-        private final long firstSeq;
-        private final long lastSeq;
-        private final boolean json;
-        private Optional<Rejection> rejection = Optional.empty();
-        private boolean done;
+    private boolean awaitRoom() throws InterruptedException {
+        long left = REPLY_WAIT.toNanos();
+        while (!ledger.hasRoom() && open) {
+            if (left <= 0) {
+                return false;
+            }
+            left = room.awaitNanos(left);
+        }
+        return true;
+    }
 
-        private Reply(long firstSeq, long lastSeq, boolean json) {
-            this.firstSeq = firstSeq;
-            this.lastSeq = lastSeq;
-            this.json = json;
+    private void forget() {
+        lock.lock();
+        try {
+            ledger.clear();
+            room.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 }

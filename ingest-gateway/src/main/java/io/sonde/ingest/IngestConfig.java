@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param pingInterval how often the gateway pings each device
  * @param idleTimeout a connection silent this long is closed
  * @param shutdownGrace how long close() waits for owed acks before closing with 1001
+ * @param writeTimeout a socket write to a device blocked this long ends the connection
+ * @param closeLinger after the gateway's close frame, how long it waits for the device's
  */
 public record IngestConfig(
         int maxMessageBytes,
@@ -41,7 +43,9 @@ public record IngestConfig(
         int maxConnections,
         Duration pingInterval,
         Duration idleTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration writeTimeout,
+        Duration closeLinger) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
     public static final int DEFAULT_MAX_READINGS_PER_BATCH = 1_000;
@@ -59,6 +63,8 @@ public record IngestConfig(
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
 
     public static IngestConfig defaults() {
         return create(Config.empty());
@@ -91,6 +97,8 @@ public record IngestConfig(
                 ingest.get("max-connections").asInt().orElse(DEFAULT_MAX_CONNECTIONS),
                 DurationText.get(ingest.get("ping-interval"), DEFAULT_PING_INTERVAL),
                 DurationText.get(ingest.get("idle-timeout"), DEFAULT_IDLE_TIMEOUT),
-                DurationText.get(ingest.get("shutdown-grace"), DEFAULT_SHUTDOWN_GRACE));
+                DurationText.get(ingest.get("shutdown-grace"), DEFAULT_SHUTDOWN_GRACE),
+                DurationText.get(ingest.get("write-timeout"), DEFAULT_WRITE_TIMEOUT),
+                DurationText.get(ingest.get("close-linger"), DEFAULT_CLOSE_LINGER));
     }
 }

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /v1/ingest}: one instance per device WebSocket (docs/device-protocol.md). Messages of one
@@ -63,13 +64,19 @@ final class IngestEndpoint implements WsListener {
             session.close(TRY_AGAIN_LATER, "gateway overloaded: too many connections");
             return;
         }
-        connection = new DeviceConnection(session, token.subject(), token.expiresAt());
+        connection =
+                new DeviceConnection(
+                        session,
+                        token.subject(),
+                        token.expiresAt(),
+                        context.config().maxInflightBatches(),
+                        context.config().maxReadingsPerBatch());
         context.connections().add(connection);
     }
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
-        if (!accept(buffer.available())) {
+        if (!accept(buffer.available(), false)) {
             return;
         }
         byte[] bytes = new byte[buffer.available()];
@@ -79,7 +86,7 @@ final class IngestEndpoint implements WsListener {
             byte[] message = fragments.toByteArray();
             fragments.reset();
             try {
-                handle(Uplink.parseFrom(message), message.length, false);
+                handle(Uplink.parseFrom(message), message.length);
             } catch (InvalidProtocolBufferException e) {
                 connection.close(INVALID_PAYLOAD, "not a valid Uplink: " + e.getMessage());
             }
@@ -88,7 +95,7 @@ final class IngestEndpoint implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (!accept(text.length())) {
+        if (!accept(text.length(), true)) {
             return;
         }
         fragments.writeBytes(text.getBytes(StandardCharsets.UTF_8));
@@ -97,7 +104,7 @@ final class IngestEndpoint implements WsListener {
             int size = fragments.size();
             fragments.reset();
             try {
-                handle(Downlinks.parseJson(message), size, true);
+                handle(Downlinks.parseJson(message), size);
             } catch (InvalidProtocolBufferException e) {
                 connection.close(INVALID_PAYLOAD, "not a valid Uplink in JSON: " + e.getMessage());
             }
@@ -121,12 +128,13 @@ final class IngestEndpoint implements WsListener {
         release();
     }
 
-    // Checks authentication, token lifetime and the message size limit before any parsing.
-    private boolean accept(int moreBytes) {
-        if (connection == null) {
+    // Checks authentication, token lifetime and the message size limit before any parsing. After
+    // the gateway closed the connection, what the device still sends is read and dropped.
+    private boolean accept(int moreBytes, boolean json) {
+        if (connection == null || !connection.isOpen()) {
             return false;
         }
-        connection.heard();
+        connection.heard(json);
         if (Instant.now().isAfter(connection.tokenExpiry())) {
             connection.close(POLICY_VIOLATION, "token expired");
             return false;
@@ -141,63 +149,50 @@ final class IngestEndpoint implements WsListener {
         return true;
     }
 
-    private void handle(Uplink uplink, int size, boolean json) {
+    private void handle(Uplink uplink, int size) {
         switch (uplink.getBodyCase()) {
-            case BATCH -> handleBatch(uplink.getBatch(), size, json);
+            case BATCH -> handleBatch(uplink.getBatch(), size);
             case TOKEN_REFRESH -> refresh(uplink.getTokenRefresh());
             default ->
-                    connection.sendNow(
-                            Downlinks.error(
-                                    Rejection.invalid(
-                                            "body: an Uplink needs a batch or a token_refresh"),
-                                    0),
-                            json);
+                    refuse(Rejection.invalid("body: an Uplink needs a batch or a token_refresh"));
         }
     }
 
-    private void handleBatch(TelemetryBatch batch, int size, boolean json) {
-        long first = batch.getReadingsCount() == 0 ? 0 : batch.getReadings(0).getSeq();
-        long last =
-                batch.getReadingsCount() == 0
-                        ? 0
-                        : batch.getReadings(batch.getReadingsCount() - 1).getSeq();
-        if (batch.getReadingsCount() > 0 && last <= connection.lastAck() && first >= 0) {
-            // A resend of what this connection already acknowledged: ack again, write nothing.
-            context.intake().resent();
-            connection.complete(connection.expect(first, last, json), Optional.empty());
+    private void handleBatch(TelemetryBatch batch, int size) {
+        if (batch.getReadingsCount() == 0) {
+            refuse(Rejection.invalid(BatchValidator.EMPTY_BATCH));
             return;
         }
-        Optional<Rejection> hole = connection.holeBefore(first);
-        if (hole.isPresent()) {
-            reject(hole.get(), first, last, json);
+        AckLedger.Arrival arrival;
+        try {
+            arrival = connection.arrive(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping this connection
             return;
         }
-        if (connection.owedCount() >= context.config().maxInflightBatches()) {
-            reject(
-                    Rejection.exhausted("too many batches in flight on this connection", 100),
-                    first,
-                    last,
-                    json);
-            return;
+        switch (arrival) {
+            case AckLedger.Arrival.Resend resend -> context.intake().resent();
+            case AckLedger.Arrival.Refused refused ->
+                    context.intake().rejected(refused.rejection());
+            case AckLedger.Arrival.Write write -> write(batch, size, write.ticket());
         }
-        long now = BatchValidator.nowNanos();
-        Optional<Rejection> refused =
-                context.intake().admit(connection.deviceId(), batch, size, now);
-        if (refused.isPresent()) {
-            reject(refused.get(), first, last, json);
-            return;
-        }
-        DeviceConnection.Reply reply = connection.expect(first, last, json);
+    }
+
+    private void write(TelemetryBatch batch, int size, AckLedger.Ticket ticket) {
         DeviceConnection conn = connection;
-        context.intake()
-                .write(conn.deviceId(), batch, now)
-                .thenAccept(outcome ->
-                        context.connections().write(() -> conn.complete(reply, outcome)));
+        CompletableFuture<Optional<Rejection>> outcome =
+                context.intake().submit(conn.deviceId(), batch, size);
+        if (outcome.isDone()) {
+            conn.written(ticket, outcome.join()); // refused before writing: answer from here
+        } else {
+            // Completes on Kafka's I/O thread, which must not write to sockets.
+            outcome.thenAccept(o -> context.connections().write(() -> conn.written(ticket, o)));
+        }
     }
 
-    private void reject(Rejection rejection, long first, long last, boolean json) {
+    private void refuse(Rejection rejection) {
         context.intake().rejected(rejection);
-        connection.complete(connection.expect(first, last, json), Optional.of(rejection));
+        connection.notice(rejection);
     }
 
     private void refresh(TokenRefresh refresh) {

@@ -112,11 +112,16 @@ public final class IngestGatewayMain {
         ws.endpoint(INGEST_PATH, () -> new IngestEndpoint(context));
     }
 
-    /** The WebSocket protocol settings: messages up to the configured size (larger: 1009). */
+    /**
+     * The WebSocket protocol settings. The endpoint enforces the message size (1009, then it reads
+     * on until the device's close frame, so that the device learns the code); the server's own
+     * frame limit is twice that, and a frame beyond it ends the connection at once, since it would
+     * have to be read whole.
+     */
     static WsConfig websocket(IngestConfig config) {
         return WsConfig.builder()
                 .name("websocket")
-                .maxFrameLength(config.maxMessageBytes())
+                .maxFrameLength((int) Math.min(Integer.MAX_VALUE, 2L * config.maxMessageBytes()))
                 .build();
     }
 

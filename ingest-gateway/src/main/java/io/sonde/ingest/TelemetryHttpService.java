@@ -100,13 +100,8 @@ final class TelemetryHttpService implements HttpService {
 
     private void ingest(
             ServerResponse res, String deviceId, TelemetryBatch batch, int size, boolean json) {
-        long now = BatchValidator.nowNanos();
-        Optional<Rejection> refused = context.intake().admit(deviceId, batch, size, now);
-        if (refused.isEmpty()) {
-            refused = context.intake().write(deviceId, batch, now).join();
-        } else {
-            context.intake().rejected(refused.get());
-        }
+        // One batch per request: the request itself is its ledger (answered once, in order).
+        Optional<Rejection> refused = context.intake().submit(deviceId, batch, size).join();
         if (refused.isPresent()) {
             reject(res, refused.get());
             return;

@@ -1,6 +1,8 @@
 package io.sonde.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -19,6 +21,7 @@ import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.ErrorCode;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.testing.TestDevice;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +83,12 @@ class IngestRoutingTest {
         issuer = keys.issuer();
         IngestConfig config =
                 IngestConfig.create(
-                        Config.just(ConfigSources.create(Map.of("max-message-bytes", "4096"))));
+                        Config.just(
+                                ConfigSources.create(
+                                        Map.of(
+                                                "max-message-bytes", "4096",
+                                                "write-timeout", "300ms",
+                                                "close-linger", "500ms"))));
         writer = new HandWriter();
         observability = Observability.create("ingest-test");
         connections = new ConnectionRegistry(config);
@@ -190,6 +198,61 @@ class IngestRoutingTest {
         big.send(Readings.batch(1, 200));
         assertThat(big.awaitClose()).isEqualTo(1009);
         assertThat(writer.pending).isEmpty();
+    }
+
+    @Test
+    void repliesInTheEncodingOfTheDevicesLastMessage() throws Exception {
+        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-mixed"))) {
+            raw.sendBinary(Readings.batch(1, 1).toByteArray());
+            CompletableFuture<Void> protobuf = writer.next();
+            raw.sendText("{\"batch\":{\"readings\":[{\"seq\":\"2\",\"metrics\":{\"t\":1}}]}}");
+            CompletableFuture<Void> json = writer.next();
+            protobuf.complete(null);
+            json.complete(null);
+
+            assertThat(raw.readOpcode())
+                    .as("the Ack of the protobuf batch, sent after JSON")
+                    .isEqualTo(1);
+            assertThat(raw.readOpcode()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeviceStillSendingWhenClosedHearsTheCodeAndIsEndedAfterTheLinger() throws Exception {
+        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-linger"))) {
+            raw.sendBinary(new byte[6_000]); // above the 4,096-byte limit: 1009
+            raw.sendBinary(new byte[6_000]); // the device sends on, unaware
+            raw.sendBinary(Readings.batch(1, 1).toByteArray()); // too late: never written
+
+            assertThat(raw.readCloseCode()).isEqualTo(1009);
+            assertThat(raw.endedByGateway())
+                    .as("no close frame back: ended after the linger")
+                    .isTrue();
+        }
+        assertThat(writer.pending).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 0);
+    }
+
+    @Test
+    void aDeviceThatStopsReadingIsCutOffAndOthersCarryOn() throws Exception {
+        byte[] bad = Readings.of(Readings.reading(1, Double.NaN)).toByteArray();
+        try (RawDevice stuck = RawDevice.connect(server.port(), device("dev-stuck"));
+                TestDevice ok = TestDevice.connect(server.port(), device("dev-ok"))) {
+            // Each bad batch earns an Error the device never reads, until the gateway's write to it
+            // blocks; the write timeout (300 ms here) then cuts the socket, which ends this loop.
+            assertThatThrownBy(
+                            () -> {
+                                for (int i = 0; i < 1_000_000; i++) {
+                                    stuck.sendBinary(bad);
+                                }
+                            })
+                    .isInstanceOf(IOException.class);
+
+            ok.send(Readings.batch(1, 1));
+            writer.next().complete(null);
+            assertThat(ok.next().getAck().getSeq()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 1);
+        }
     }
 
     @Test
