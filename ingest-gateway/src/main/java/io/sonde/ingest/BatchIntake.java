@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /** What WebSocket and HTTP ingest share: validate, rate-limit, then write a batch. Thread-safe. */
@@ -124,6 +125,11 @@ final class BatchIntake {
                 error instanceof CompletionException && error.getCause() != null
                         ? error.getCause()
                         : error;
+        if (cause instanceof RecordTooLargeException) {
+            // Resending cannot help: the topic takes smaller records (max.message.bytes).
+            return Rejection.invalid(
+                    "readings: a reading is larger than the telemetry topic takes");
+        }
         if (cause instanceof RetriableException || cause instanceof TimeoutException) {
             return Rejection.unavailable(
                     "Kafka is not reachable: retry later", KAFKA_RETRY_AFTER_MS);

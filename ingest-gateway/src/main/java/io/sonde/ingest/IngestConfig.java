@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param shutdownGrace how long close() waits for owed acks before closing with 1001
  * @param writeTimeout a socket write to a device blocked this long ends the connection
  * @param closeLinger after the gateway's close frame, how long it waits for the device's
+ * @param maxQueuedBytes record bytes waiting for the producer's thread; beyond, UNAVAILABLE
+ * @param transactionLinger how long a Kafka transaction gathers batches after its first
  */
 public record IngestConfig(
         int maxMessageBytes,
@@ -45,7 +47,9 @@ public record IngestConfig(
         Duration idleTimeout,
         Duration shutdownGrace,
         Duration writeTimeout,
-        Duration closeLinger) {
+        Duration closeLinger,
+        long maxQueuedBytes,
+        Duration transactionLinger) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
     public static final int DEFAULT_MAX_READINGS_PER_BATCH = 1_000;
@@ -65,6 +69,8 @@ public record IngestConfig(
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_TRANSACTION_LINGER = Duration.ZERO;
 
     public static IngestConfig defaults() {
         return create(Config.empty());
@@ -99,6 +105,8 @@ public record IngestConfig(
                 DurationText.get(ingest.get("idle-timeout"), DEFAULT_IDLE_TIMEOUT),
                 DurationText.get(ingest.get("shutdown-grace"), DEFAULT_SHUTDOWN_GRACE),
                 DurationText.get(ingest.get("write-timeout"), DEFAULT_WRITE_TIMEOUT),
-                DurationText.get(ingest.get("close-linger"), DEFAULT_CLOSE_LINGER));
+                DurationText.get(ingest.get("close-linger"), DEFAULT_CLOSE_LINGER),
+                ingest.get("max-queued-bytes").asLong().orElse(DEFAULT_MAX_QUEUED_BYTES),
+                DurationText.get(ingest.get("transaction-linger"), DEFAULT_TRANSACTION_LINGER));
     }
 }

@@ -68,6 +68,7 @@ public final class IngestGatewayMain {
                                     () ->
                                             new TelemetryPublisher(
                                                     kafka,
+                                                    config,
                                                     observability.tracer(),
                                                     observability.meters()));
                     ConnectionRegistry connections =

@@ -13,47 +13,58 @@ import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.Callback;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The gateway's one Kafka producer, shared by every connection: idempotent, {@code acks=all},
- * batching across devices. {@link #write} completes only when every record of the batch is durable,
- * which is when the device may be acknowledged.
+ * The gateway's one Kafka producer, shared by every connection: transactional, {@code acks=all},
+ * grouping the batches of many devices in one transaction ({@link TransactionalSender}). {@link
+ * #write} completes only when every record of the batch is committed, which is when the device may
+ * be acknowledged.
  *
- * <p>Threads: {@code write} may be called from any thread; it blocks only when the producer's
- * buffer is full (back-pressure onto the calling connection). The returned future completes on the
- * producer's I/O thread: callers must not do blocking work in its continuations.
+ * <p>Threads: {@code write} may be called from any thread and never blocks. The returned future
+ * completes on the sender's thread: callers must not do blocking work in its continuations.
  */
 final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
-    private final Producer<byte[], byte[]> producer;
+    private final TransactionalSender sender;
     private final Topic<String, TelemetryRecord> topic;
     private final Tracer tracer;
-    private final KafkaClientMetrics metrics;
+    private final AtomicReference<KafkaClientMetrics> clientMetrics = new AtomicReference<>();
 
-    TelemetryPublisher(KafkaConfig kafka, Tracer tracer, MeterRegistry meters) {
-        this.producer =
-                new KafkaProducer<>(IngestProducer.properties(kafka, "sonde-ingest-gateway"));
+    TelemetryPublisher(
+            KafkaConfig kafka, IngestConfig config, Tracer tracer, MeterRegistry meters) {
+        Map<String, Object> props = IngestProducer.transactional(kafka, "sonde-ingest-gateway");
+        this.sender =
+                new TransactionalSender(
+                        () -> {
+                            KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props);
+                            KafkaClientMetrics bound = new KafkaClientMetrics(p);
+                            bound.bindTo(meters);
+                            // A replaced producer's meters go with it.
+                            Optional.ofNullable(clientMetrics.getAndSet(bound))
+                                    .ifPresent(KafkaClientMetrics::close);
+                            return p;
+                        },
+                        config.maxQueuedBytes(),
+                        config.transactionLinger());
         this.topic = kafka.topics().telemetry();
         this.tracer = tracer;
-        this.metrics = new KafkaClientMetrics(producer);
-        metrics.bindTo(meters);
     }
 
     /**
      * Writes every reading of {@code batch} as one record keyed by {@code deviceId}, so a device's
      * readings stay in order on one partition.
      *
-     * @return completes when all records are acknowledged by the brokers, or exceptionally with the
-     *     first failure
+     * @return completes when the transaction holding all records committed, or exceptionally when
+     *     it did not (then none of them is visible to {@code read_committed} readers)
      */
     @Override
     public CompletableFuture<Void> write(
@@ -65,40 +76,28 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
         RecordHeaders trace = new RecordHeaders();
         TraceHeaders.inject(context, trace);
         Header[] headers = trace.toArray();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        AtomicInteger remaining = new AtomicInteger(batch.getReadingsCount());
-        Callback acked =
-                (meta, error) -> {
-                    if (error != null) {
-                        done.completeExceptionally(error);
-                    } else if (remaining.decrementAndGet() == 0) {
-                        done.complete(null);
-                    }
-                };
-        try {
-            for (Reading r : batch.getReadingsList()) {
-                byte[] value = toRecord(deviceId, r, receivedNanos).toByteArray();
-                producer.send(
-                        new ProducerRecord<>(
-                                topic.name(), null, key, value, new RecordHeaders(headers)),
-                        acked);
-            }
-        } catch (KafkaException e) {
-            done.completeExceptionally(e);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(batch.getReadingsCount());
+        long bytes = 0;
+        for (Reading r : batch.getReadingsList()) {
+            byte[] value = toRecord(deviceId, r, receivedNanos).toByteArray();
+            bytes += key.length + value.length;
+            records.add(
+                    new ProducerRecord<>(
+                            topic.name(), null, key, value, new RecordHeaders(headers)));
         }
-        return done.whenComplete((ok, error) -> endSpan(span, error));
+        return sender.submit(records, bytes).whenComplete((ok, error) -> endSpan(span, error));
     }
 
-    /** Sends what lingers in the producer's buffer now, so owed acks need not wait for linger. */
+    /** Commits the transaction being gathered now, so owed acks need not wait for its linger. */
     @Override
     public void flush() {
-        producer.flush();
+        sender.flush();
     }
 
     @Override
     public void close() {
-        metrics.close();
-        producer.close(Duration.ofSeconds(10));
+        sender.close();
+        Optional.ofNullable(clientMetrics.get()).ifPresent(KafkaClientMetrics::close);
     }
 
     private Span startSpan(TelemetryBatch batch) {

@@ -26,7 +26,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,45 @@ class IngestGatewayIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() == 1);
             Header h = probe.poll().get(0).headers().lastHeader("traceparent");
             assertThat(new String(h.value(), StandardCharsets.UTF_8)).contains(traceId);
+        }
+    }
+
+    @Test
+    void aBatchThatFailsPartWayLeavesNoneOfItsReadingsInKafka(KafkaConfig kafka) throws Exception {
+        // Each record its own request, and a topic that refuses records over 1 KiB: written
+        // record by record, the readings before and after the large one would be in the log.
+        Map<String, String> oneByOne =
+                Map.of(
+                        "sonde.kafka.producer.batch.size", "1",
+                        "sonde.kafka.producer.compression.type", "none");
+        try (Service gw = start(kafka, oneByOne);
+                Admin admin = Admin.create(kafka.adminProperties("whole-batch-test"));
+                TestDevice dev = TestDevice.connect(gw.port(), device("dev-whole"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            ConfigResource topic =
+                    new ConfigResource(
+                            ConfigResource.Type.TOPIC, kafka.topics().telemetry().name());
+            AlterConfigOp small =
+                    new AlterConfigOp(
+                            new ConfigEntry("max.message.bytes", "1024"), AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(small))).all().get();
+            Reading.Builder large = Readings.reading(2, 1).toBuilder();
+            for (int i = 0; i < 12; i++) {
+                large.putAttributes("a" + i, "x".repeat(200));
+            }
+
+            dev.send(Readings.of(Readings.reading(1, 1), large.build(), Readings.reading(3, 1)));
+            Downlink refused = dev.next();
+            dev.send(Readings.batch(4, 2));
+
+            assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(refused.getError().getMessage()).contains("larger than the telemetry topic");
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(5);
+            // The device's readings share a partition: had 1 or 3 been committed, they would be
+            // read before 4 and 5.
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() >= 2);
+            assertThat(probe.poll()).extracting(r -> r.value().getSeq()).containsExactly(4L, 5L);
         }
     }
 
@@ -267,14 +310,9 @@ class IngestGatewayIT {
 
     @Test
     void closeSendsTheAcksTrulyOwedThenClosesWith1001(KafkaConfig kafka) throws Exception {
-        // A producer that would hold the batch for a minute: its ack is owed when close begins,
-        // and only the flush at shutdown can make it durable within the 10 s grace.
-        Service gw =
-                start(
-                        kafka,
-                        Map.of(
-                                "sonde.kafka.producer.linger.ms", "60000",
-                                "sonde.kafka.producer.delivery.timeout.ms", "120000"));
+        // A transaction that would gather batches for a minute: the ack is owed when close
+        // begins, and only the commit at shutdown can make it durable within the 10 s grace.
+        Service gw = start(kafka, Map.of("sonde.ingest.transaction-linger", "60s"));
         TestDevice dev = TestDevice.connect(gw.port(), device("dev-s"));
         try (TopicProbe<String, TelemetryRecord> probe =
                 new TopicProbe<>(kafka, kafka.topics().telemetry())) {

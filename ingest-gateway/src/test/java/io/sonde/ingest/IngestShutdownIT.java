@@ -42,10 +42,9 @@ class IngestShutdownIT {
             throws Exception {
         DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"));
         Map<String, String> settings = new HashMap<>(ServiceOverrides.of(kafka, keys.jwksFile()));
-        // The producer would hold a batch for a minute: when SIGTERM arrives the ack is owed,
-        // and only the gateway's stop sequence (flush, then acks, then 1001) can deliver it.
-        settings.put("sonde.kafka.producer.linger.ms", "60000");
-        settings.put("sonde.kafka.producer.delivery.timeout.ms", "120000");
+        // The transaction would gather batches for a minute: when SIGTERM arrives the ack is
+        // owed, and only the gateway's stop sequence (commit, then acks, then 1001) delivers it.
+        settings.put("sonde.ingest.transaction-linger", "60s");
         try (ServiceProcess gateway =
                 ServiceProcess.start(IngestGatewayMain.class, settings, dir)) {
             int port = gateway.awaitReady(WAIT);

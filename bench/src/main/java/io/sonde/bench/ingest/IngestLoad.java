@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The device side of the ingest benchmark: a fleet of devices sending batches of typical readings,
@@ -81,7 +82,7 @@ final class IngestLoad implements BenchDevice.Events, AutoCloseable {
      * @return readings acknowledged per second during the phase
      */
     double saturate(Duration duration, int window, List<Check> checks) {
-        long offsets = TopicAdmin.endOffsetSum(stack.kafka(), topic);
+        Map<TopicPartition, Long> offsets = TopicAdmin.endOffsets(stack.kafka(), topic);
         long ackedBefore = acked.sum();
         long rejectedBefore = rejected.sum();
         ackedInWindow.reset();
@@ -114,7 +115,7 @@ final class IngestLoad implements BenchDevice.Events, AutoCloseable {
                     d.send(encoders.get(d), batch, wallNanos(), intended);
                 };
         OpenLoop.run(batchesPerSecond, warmup, Long.MAX_VALUE, send);
-        long offsets = TopicAdmin.endOffsetSum(stack.kafka(), topic);
+        Map<TopicPartition, Long> offsets = TopicAdmin.endOffsets(stack.kafka(), topic);
         long ackedBefore = acked.sum();
         long rejectedBefore = rejected.sum();
         LatencyRecorder measured = new LatencyRecorder();
@@ -176,15 +177,18 @@ final class IngestLoad implements BenchDevice.Events, AutoCloseable {
         device.send(encoders.get(device), batch, wallNanos(), System.nanoTime());
     }
 
-    // Waits for every reply, then compares the topic's growth with the readings acknowledged.
-    private Check check(long offsetsBefore, long ackedBefore, long rejectedBefore) {
+    // Waits for every reply, then compares the records committed meanwhile (the gateway writes in
+    // transactions: end offsets also count commit markers) with the readings acknowledged.
+    private Check check(
+            Map<TopicPartition, Long> offsetsBefore, long ackedBefore, long rejectedBefore) {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         while (fleet.inFlight() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         return new Check(
                 acked.sum() - ackedBefore,
-                TopicAdmin.endOffsetSum(stack.kafka(), topic) - offsetsBefore,
+                TopicAdmin.committedBetween(
+                        stack.kafka(), offsetsBefore, TopicAdmin.endOffsets(stack.kafka(), topic)),
                 rejected.sum() - rejectedBefore,
                 fleet.inFlight(),
                 fleet.usable());
