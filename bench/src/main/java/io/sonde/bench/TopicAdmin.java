@@ -50,36 +50,18 @@ public final class TopicAdmin {
 
     /** The sum of the end offsets of {@code topic}, read with {@code admin}. */
     public static long endOffsetSum(Admin admin, String topic) {
-        try {
-            TopicDescription d =
-                    admin.describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                            .get(topic);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            d.partitions()
-                    .forEach(p ->
-                            latest.put(
-                                    new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin
-                    .listOffsets(latest)
-                    .all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .values()
-                    .stream()
-                    .mapToLong(r -> r.offset())
-                    .sum();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new BenchException("cannot read end offsets of " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted reading offsets of " + topic, e);
-        }
+        return endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The end offset of each partition of {@code topic}. */
     public static Map<TopicPartition, Long> endOffsets(KafkaConfig kafka, String topic) {
         try (Admin admin = Admin.create(kafka.adminProperties("sonde-bench"))) {
+            return endOffsets(admin, topic);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
+        try {
             TopicDescription d =
                     admin.describeTopics(List.of(topic))
                             .allTopicNames()

@@ -181,6 +181,11 @@ class IngestRoutingTest {
         // Correctly signed, but for nobody: no empty device id may reach Kafka.
         String nobody = issuer.device("", Duration.ofMinutes(5));
         assertThat(TestDevice.connect(server.port(), nobody).awaitClose()).isEqualTo(1008);
+        // Nor one that is no device id: it would become a Kafka key and a channel name.
+        String slashed = issuer.device("site/7", Duration.ofMinutes(5));
+        assertThat(TestDevice.connect(server.port(), slashed).awaitClose()).isEqualTo(1008);
+        String lasting = issuer.device("dev-long", Duration.ofDays(30));
+        assertThat(TestDevice.connect(server.port(), lasting).awaitClose()).isEqualTo(1008);
         assertThat(writer.pending).isEmpty();
     }
 

@@ -16,8 +16,14 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
-/** Reads a PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo, EC P-256 or RSA) with the JDK. */
+/**
+ * Reads a PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo) with the JDK: EC on P-256, P-384 or
+ * P-521, or RSA of at least 2048 bits. The key gets no {@code kid}, so it verifies tokens with any
+ * {@code kid} or none ({@link KeySelector}).
+ */
 final class PemKeys {
+    static final int MIN_RSA_BITS = 2048;
+
     private PemKeys() {}
 
     static JWK readPublicKey(Path file) throws IOException {
@@ -34,9 +40,22 @@ final class PemKeys {
         }
         PublicKey key = decode(der, file);
         if (key instanceof ECPublicKey ec) {
-            return new ECKey.Builder(Curve.P_256, ec).build();
+            Curve curve = Curve.forECParameterSpec(ec.getParams());
+            if (curve == null
+                    || !(curve.equals(Curve.P_256)
+                            || curve.equals(Curve.P_384)
+                            || curve.equals(Curve.P_521))) {
+                throw new IOException(
+                        file + " holds an EC key on a curve other than P-256/384/521");
+            }
+            return new ECKey.Builder(curve, ec).build();
         }
-        return new RSAKey.Builder((RSAPublicKey) key).build();
+        RSAPublicKey rsa = (RSAPublicKey) key;
+        if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw new IOException(
+                    file + " holds an RSA key of fewer than " + MIN_RSA_BITS + " bits");
+        }
+        return new RSAKey.Builder(rsa).build();
     }
 
     private static PublicKey decode(byte[] der, Path file) throws IOException {
