@@ -1,8 +1,12 @@
 package io.sonde.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.sonde.client.device.DeviceHttp;
+import io.sonde.client.device.DeviceSocket;
+import io.sonde.client.device.WireFormat;
 import io.sonde.devtools.DevKeys;
 import io.sonde.devtools.TokenIssuer;
 import io.sonde.platform.config.ServiceConfig;
@@ -19,13 +23,22 @@ import io.sonde.testing.ServiceOverrides;
 import io.sonde.testing.SharedKafka;
 import io.sonde.testing.TestDevice;
 import io.sonde.testing.TopicProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -145,6 +158,147 @@ class IngestGatewayIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() >= 2);
             assertThat(probe.poll()).extracting(r -> r.value().getSeq()).containsExactly(4L, 5L);
         }
+    }
+
+    @Test
+    void speaksTlsWhenACertificateIsConfigured(KafkaConfig kafka, @TempDir Path dir)
+            throws Exception {
+        Path keystore = dir.resolve("gateway.p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "gateway",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        Map<String, String> tls =
+                Map.of(
+                        "server.tls.private-key.keystore.resource.path",
+                        keystore.toString(),
+                        "server.tls.private-key.keystore.passphrase",
+                        "changeit",
+                        "server.tls.private-key.keystore.key.alias",
+                        "gateway");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
+        try (Service gw = start(kafka, tls)) {
+            URI wss = URI.create("wss://127.0.0.1:" + gw.port() + "/v1/ingest");
+            try (TestDevice dev =
+                    TestDevice.open(DeviceSocket.to(wss).token(device("dev-tls")).http(trusting))) {
+                dev.send(Readings.batch(1, 2));
+                assertThat(dev.next().getAck().getSeq()).isEqualTo(2);
+            }
+            URI https = URI.create("https://127.0.0.1:" + gw.port() + "/v1/telemetry");
+            DeviceHttp.Response posted =
+                    new DeviceHttp(trusting, https, WireFormat.PROTOBUF)
+                            .post(device("dev-tls-http"), Readings.batch(1, 1).getBatch());
+            assertThat(posted.status()).isEqualTo(200);
+
+            URI plain = URI.create("http://127.0.0.1:" + gw.port() + "/v1/telemetry");
+            assertThatThrownBy(() ->
+                            new DeviceHttp(HttpClient.newHttpClient(), plain, WireFormat.PROTOBUF)
+                                    .post(device("dev-plain"), Readings.batch(1, 1).getBatch()))
+                    .as("plain HTTP on the TLS port")
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void takesTheTlsKeyAndCertificateAsPemFiles(KafkaConfig kafka, @TempDir Path dir)
+            throws Exception {
+        Path keystore = dir.resolve("gateway.p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "gateway",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Path key =
+                pem(
+                        dir.resolve("key.pem"),
+                        "PRIVATE KEY",
+                        store.getKey("gateway", "changeit".toCharArray()).getEncoded());
+        Path cert =
+                pem(
+                        dir.resolve("cert.pem"),
+                        "CERTIFICATE",
+                        store.getCertificate("gateway").getEncoded());
+        Map<String, String> tls =
+                Map.of(
+                        "server.tls.private-key.pem.key.resource.path", key.toString(),
+                        "server.tls.private-key.pem.cert-chain.resource.path", cert.toString());
+        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
+        try (Service gw = start(kafka, tls)) {
+            URI https = URI.create("https://127.0.0.1:" + gw.port() + "/v1/telemetry");
+            DeviceHttp.Response posted =
+                    new DeviceHttp(trusting, https, WireFormat.PROTOBUF)
+                            .post(device("dev-pem"), Readings.batch(1, 1).getBatch());
+            assertThat(posted.status()).isEqualTo(200);
+        }
+    }
+
+    private static Path pem(Path file, String type, byte[] der) throws IOException {
+        String body =
+                Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der);
+        return Files.writeString(
+                file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+    }
+
+    private static SSLContext trusting(Path keystore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory trust =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     @Test
