@@ -63,6 +63,45 @@ final class RawDevice implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends one masked text frame of raw bytes, which need not be UTF-8. */
+    void sendText(byte[] utf8OrNot) throws IOException {
+        out.write(frame(0x81, utf8OrNot));
+        out.flush();
+    }
+
+    /**
+     * Waits for what the gateway does next: {@code "reply"} for a data frame, {@code "close N"} for
+     * a close frame (answered with a close frame, as a device should), {@code "close 1006"} when
+     * the connection ends without one. Pings are answered and skipped.
+     */
+    String nextEvent() throws IOException {
+        while (true) {
+            int first;
+            byte[] payload;
+            try {
+                first = in.readUnsignedByte();
+                payload = skipPayload();
+            } catch (java.io.EOFException | java.net.SocketException e) {
+                return "close 1006";
+            }
+            switch (first & 0x0f) {
+                case 0x1, 0x2 -> {
+                    return "reply";
+                }
+                case 0x8 -> {
+                    int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+                    out.write(frame(0x88, new byte[] {payload[0], payload[1]}));
+                    out.flush();
+                    return "close " + code;
+                }
+                case 0x9 -> out.write(frame(0x8A, payload));
+                default -> {
+                    // pong or continuation: nothing to do
+                }
+            }
+        }
+    }
+
     /** Reads the next frame and returns its opcode (1 text, 2 binary, 8 close). */
     int readOpcode() throws IOException {
         int first = in.readUnsignedByte();
