@@ -18,6 +18,7 @@ import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.proto.v1.TokenRefresh;
 import io.sonde.proto.v1.Uplink;
+import io.sonde.testing.BrokerControl;
 import io.sonde.testing.Metrics;
 import io.sonde.testing.ServiceOverrides;
 import io.sonde.testing.SharedKafka;
@@ -299,6 +300,50 @@ class IngestGatewayIT {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
+    }
+
+    @Test
+    void whileKafkaIsDownBatchesGetUnavailableAnd503ThenTheResendIsWritten(
+            KafkaConfig kafka, BrokerControl broker) throws Exception {
+        try (Service gw = start(kafka, Map.of());
+                TestDevice dev = TestDevice.connect(gw.port(), device("dev-outage"));
+                TopicProbe<String, TelemetryRecord> probe =
+                        new TopicProbe<>(kafka, kafka.topics().telemetry())) {
+            dev.send(Readings.batch(1, 1));
+            assertThat(dev.next().getAck().getSeq()).isEqualTo(1);
+            URI http = URI.create("http://127.0.0.1:" + gw.port() + "/v1/telemetry");
+            DeviceHttp.Response posted;
+            Downlink refused;
+            try {
+                broker.stop();
+                dev.send(Readings.batch(2, 2));
+                refused = dev.next();
+                posted =
+                        new DeviceHttp(HttpClient.newHttpClient(), http, WireFormat.PROTOBUF)
+                                .post(device("dev-outage-http"), Readings.batch(1, 1).getBatch());
+            } finally {
+                broker.start();
+            }
+
+            assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(refused.getError().getRetryAfterMs()).isPositive();
+            assertThat(posted.status()).isEqualTo(503);
+            assertThat(posted.code()).contains("UNAVAILABLE");
+            assertThat(posted.retryAfterSeconds().orElse(0)).as("Retry-After, s").isPositive();
+            // The device resends what was refused; Kafka is back, so it is written once.
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> {
+                        dev.send(Readings.batch(2, 2));
+                        assertThat(dev.next().getAck().getSeq()).isEqualTo(3);
+                    });
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            probe.poll().stream()
+                                    .filter(r -> r.key().equals("dev-outage"))
+                                    .map(r -> r.value().getSeq())
+                                    .toList()
+                                    .equals(List.of(1L, 2L, 3L)));
+        }
     }
 
     @Test

@@ -88,7 +88,8 @@ class IngestRoutingTest {
                                         Map.of(
                                                 "max-message-bytes", "4096",
                                                 "write-timeout", "300ms",
-                                                "close-linger", "500ms"))));
+                                                "close-linger", "500ms",
+                                                "max-connections", "3"))));
         writer = new HandWriter();
         observability = Observability.create("ingest-test");
         connections = new ConnectionRegistry(config);
@@ -257,6 +258,18 @@ class IngestRoutingTest {
             writer.next().complete(null);
             assertThat(ok.next().getAck().getSeq()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 1);
+        }
+    }
+
+    @Test
+    void beyondItsConnectionLimitTheGatewayClosesWith1013() throws Exception {
+        try (TestDevice a = TestDevice.connect(server.port(), device("dev-1"));
+                TestDevice b = TestDevice.connect(server.port(), device("dev-2"));
+                TestDevice c = TestDevice.connect(server.port(), device("dev-3"))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 3);
+            TestDevice fourth = TestDevice.connect(server.port(), device("dev-4"));
+            assertThat(fourth.awaitClose()).isEqualTo(1013);
+            assertThat(fourth.closeReason()).contains("too many connections");
         }
     }
 
