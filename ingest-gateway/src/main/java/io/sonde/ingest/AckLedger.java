@@ -69,7 +69,7 @@ final class AckLedger {
      * A reply that is due: an Ack of {@code seq}, or the refusal of the batch starting at {@code
      * seq}.
      */
-    record Reply(long seq, Optional<Rejection> rejection) {}
+    record Reply(long seq, Optional<Rejection> rejection, long arrivedNanos) {}
 
     /** What {@link #arrive} made of a batch. */
     sealed interface Arrival {
@@ -84,12 +84,13 @@ final class AckLedger {
     }
 
     /**
-     * Takes a batch in arrival order, by the seqs of its readings (kept until it is answered).
+     * Takes a batch in arrival order, by the seqs of its readings (kept until it is answered) and
+     * the time it arrived (handed back with its reply).
      *
      * @return a ticket when the batch must be written; else the answer the ledger queued itself
      */
-    Arrival arrive(long[] seqs) {
-        Entry entry = new Entry(seqs);
+    Arrival arrive(long[] seqs, long arrivedNanos) {
+        Entry entry = new Entry(seqs, arrivedNanos);
         waiting.addLast(entry);
         if (entry.last() <= lastAck) {
             entry.decide(Optional.empty());
@@ -117,8 +118,8 @@ final class AckLedger {
      * Queues, in order, an error about a message that is no batch (seq 0 in the reply); it touches
      * no seq bookkeeping.
      */
-    void notice(Rejection rejection) {
-        Entry e = new Entry(null);
+    void notice(Rejection rejection, long arrivedNanos) {
+        Entry e = new Entry(null, arrivedNanos);
         e.decide(Optional.of(rejection));
         waiting.addLast(e);
     }
@@ -146,13 +147,15 @@ final class AckLedger {
         }
         waiting.pollFirst();
         if (head.seqs == null) {
-            return Optional.of(new Reply(0, head.outcome));
+            return Optional.of(new Reply(0, head.outcome, head.arrivedNanos));
         }
         if (head.written) {
             owed.removeAll(head.seqs); // durable now, whatever the reply says
         }
         if (head.last() <= lastAck) {
-            return Optional.of(new Reply(head.last(), Optional.empty())); // all acked before
+            return Optional.of(
+                    new Reply(
+                            head.last(), Optional.empty(), head.arrivedNanos)); // all acked before
         }
         Optional<Rejection> outcome = head.outcome;
         if (outcome.isEmpty() && !owed.isEmpty() && owed.first() <= head.last()) {
@@ -161,7 +164,7 @@ final class AckLedger {
         if (outcome.isEmpty()) {
             lastAck = head.last();
             dropped.removeUpTo(lastAck);
-            return Optional.of(new Reply(head.last(), Optional.empty()));
+            return Optional.of(new Reply(head.last(), Optional.empty(), head.arrivedNanos));
         }
         if (outcome.get().retryable()) {
             if (!head.written) {
@@ -172,7 +175,7 @@ final class AckLedger {
             dropped.addAbove(head.seqs, lastAck, owed);
             dropped.keepHighest((int) Math.min(Integer.MAX_VALUE, maxOwed));
         }
-        return Optional.of(new Reply(head.seqs[0], outcome));
+        return Optional.of(new Reply(head.seqs[0], outcome, head.arrivedNanos));
     }
 
     /** Whether another batch may be taken: the replies waiting are below their bound. */
@@ -217,12 +220,14 @@ final class AckLedger {
     // One reply owed: for a batch (its seqs) or a notice (no seqs).
     private static final class Entry {
         private final long[] seqs;
+        private final long arrivedNanos;
         private boolean decided;
         private boolean written;
         private Optional<Rejection> outcome = Optional.empty();
 
-        private Entry(long[] seqs) {
+        private Entry(long[] seqs, long arrivedNanos) {
             this.seqs = seqs;
+            this.arrivedNanos = arrivedNanos;
         }
 
         void decide(Optional<Rejection> outcome) {

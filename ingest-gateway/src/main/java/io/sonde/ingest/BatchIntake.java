@@ -44,7 +44,7 @@ final class BatchIntake {
         long now = BatchValidator.nowNanos();
         Optional<Rejection> refused = admit(deviceId, batch, bytes, now);
         if (refused.isPresent()) {
-            rejected(refused.get());
+            rejected(refused.get(), batch.getReadingsCount());
             return CompletableFuture.completedFuture(refused);
         }
         return write(deviceId, batch, now);
@@ -78,14 +78,19 @@ final class BatchIntake {
                         return Optional.empty();
                     }
                     Rejection r = failure(error);
-                    metrics.rejected(r.code());
+                    metrics.rejected(r.code(), batch.getReadingsCount());
                     return Optional.of(r);
                 });
     }
 
     /** Counts a batch the ack protocol refused before it reached {@link #submit}. */
-    void rejected(Rejection rejection) {
-        metrics.rejected(rejection.code());
+    void rejected(Rejection rejection, int readings) {
+        metrics.rejected(rejection.code(), readings);
+    }
+
+    /** The meters, for the transports' own counts (bytes received, reply latency). */
+    IngestMetrics metrics() {
+        return metrics;
     }
 
     void resent() {

@@ -75,6 +75,11 @@ final class ConnectionRegistry implements AutoCloseable {
         return connections.size();
     }
 
+    /** Connections the gateway closed that wait for the device's close frame (the linger). */
+    int closing() {
+        return (int) connections.stream().filter(c -> !c.isOpen()).count();
+    }
+
     /** Replies owed over all connections: batches received and not yet answered. */
     int owed() {
         return connections.stream().mapToInt(DeviceConnection::owed).sum();

@@ -38,6 +38,7 @@ final class DeviceConnection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     private final AckLedger ledger; // guarded by lock
+    private final IngestMetrics metrics;
     private final AtomicInteger drainRequests = new AtomicInteger();
     // Replies taken from the ledger and not yet written: still owed, for the shutdown's count.
     private final AtomicInteger unsent = new AtomicInteger();
@@ -57,11 +58,13 @@ final class DeviceConnection {
             String deviceId,
             Instant tokenExpiry,
             int maxInflight,
-            int maxReadingsPerBatch) {
+            int maxReadingsPerBatch,
+            IngestMetrics metrics) {
         this.session = session;
         this.deviceId = deviceId;
         this.tokenExpiry = tokenExpiry;
         this.ledger = new AckLedger(maxInflight, maxReadingsPerBatch);
+        this.metrics = metrics;
     }
 
     String deviceId() {
@@ -111,7 +114,7 @@ final class DeviceConnection {
         lock.lock();
         try {
             if (awaitRoom() && open) {
-                arrival = Optional.of(ledger.arrive(seqs));
+                arrival = Optional.of(ledger.arrive(seqs, System.nanoTime()));
             }
         } finally {
             lock.unlock();
@@ -133,7 +136,7 @@ final class DeviceConnection {
     void notice(Rejection rejection) {
         lock.lock();
         try {
-            ledger.notice(rejection);
+            ledger.notice(rejection, System.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -295,13 +298,17 @@ final class DeviceConnection {
                         .map(r -> Downlinks.error(r, reply.seq()))
                         .orElseGet(() -> Downlinks.ack(reply.seq()));
         boolean asJson = json;
-        guardedWrite(() -> {
-            if (asJson) {
-                session.send(Downlinks.toJson(downlink), true);
-            } else {
-                session.send(BufferData.create(downlink.toByteArray()), true);
-            }
-        });
+        boolean sent =
+                guardedWrite(() -> {
+                    if (asJson) {
+                        session.send(Downlinks.toJson(downlink), true);
+                    } else {
+                        session.send(BufferData.create(downlink.toByteArray()), true);
+                    }
+                });
+        if (sent) {
+            metrics.answered(System.nanoTime() - reply.arrivedNanos());
+        }
     }
 
     // Runs one socket write under the watchdog's eye; false when the socket broke under it.

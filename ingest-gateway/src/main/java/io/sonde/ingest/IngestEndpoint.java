@@ -70,7 +70,8 @@ final class IngestEndpoint implements WsListener {
                         token.subject(),
                         token.expiresAt(),
                         context.config().maxInflightBatches(),
-                        context.config().maxReadingsPerBatch());
+                        context.config().maxReadingsPerBatch(),
+                        context.intake().metrics());
         context.connections().add(connection);
     }
 
@@ -150,6 +151,7 @@ final class IngestEndpoint implements WsListener {
     }
 
     private void handle(Uplink uplink, int size) {
+        context.intake().metrics().received(size, true);
         switch (uplink.getBodyCase()) {
             case BATCH -> handleBatch(uplink.getBatch(), size);
             case TOKEN_REFRESH -> refresh(uplink.getTokenRefresh());
@@ -173,7 +175,7 @@ final class IngestEndpoint implements WsListener {
         switch (arrival) {
             case AckLedger.Arrival.Resend resend -> context.intake().resent();
             case AckLedger.Arrival.Refused refused ->
-                    context.intake().rejected(refused.rejection());
+                    context.intake().rejected(refused.rejection(), batch.getReadingsCount());
             case AckLedger.Arrival.Write write -> write(batch, size, write.ticket());
         }
     }
@@ -191,7 +193,7 @@ final class IngestEndpoint implements WsListener {
     }
 
     private void refuse(Rejection rejection) {
-        context.intake().rejected(rejection);
+        context.intake().rejected(rejection, 0);
         connection.notice(rejection);
     }
 

@@ -9,31 +9,50 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The gateway's meters, named {@code sonde.ingest.*}; tags are outcomes, never device ids. */
+/**
+ * The gateway's meters, named {@code sonde.ingest.*}; tags are outcomes and transports, never
+ * device ids. The producer's own meters are {@link TransactionalSender}'s.
+ */
 final class IngestMetrics {
     private final Counter readingsAccepted;
     private final Counter batchesAccepted;
     private final Counter batchesResent;
     private final Map<ErrorCode, Counter> batchesRejected = new EnumMap<>(ErrorCode.class);
+    private final Map<ErrorCode, Counter> readingsRejected = new EnumMap<>(ErrorCode.class);
+    private final Counter bytesWs;
+    private final Counter bytesHttp;
     private final Timer durableLatency;
+    private final Timer ackLatency;
 
     IngestMetrics(MeterRegistry meters, ConnectionRegistry connections) {
-        this.readingsAccepted =
-                Counter.builder("sonde.ingest.readings")
-                        .description("Readings written to Kafka and acknowledged")
-                        .register(meters);
+        this.readingsAccepted = readings(meters, "accepted");
         this.batchesAccepted = batches(meters, "accepted");
         this.batchesResent = batches(meters, "resent");
         for (ErrorCode code : ErrorCode.values()) {
             if (code != ErrorCode.UNRECOGNIZED && code != ErrorCode.ERROR_CODE_UNSPECIFIED) {
-                batchesRejected.put(code, batches(meters, code.name().toLowerCase(Locale.ROOT)));
+                String outcome = code.name().toLowerCase(Locale.ROOT);
+                batchesRejected.put(code, batches(meters, outcome));
+                readingsRejected.put(code, readings(meters, outcome));
             }
         }
+        this.bytesWs = bytes(meters, "websocket");
+        this.bytesHttp = bytes(meters, "http");
         this.durableLatency =
                 Timer.builder("sonde.ingest.durable.latency")
-                        .description("From a batch's arrival to its acks=all confirmation")
+                        .description(
+                                "From a batch's arrival to the commit of the transaction holding"
+                                        + " it")
                         .publishPercentileHistogram()
                         .register(meters);
+        this.ackLatency =
+                Timer.builder("sonde.ingest.ack.latency")
+                        .description("From a batch's arrival to its reply going out, any reply")
+                        .publishPercentileHistogram()
+                        .register(meters);
+        Gauge.builder("sonde.ingest.connections.closing", connections, ConnectionRegistry::closing)
+                .description("Connections the gateway closed, waiting for the device's close")
+                .strongReference(true)
+                .register(meters);
         // Strong references: Micrometer holds gauge targets weakly; without them a collected
         // target would make the gauge read NaN.
         Gauge.builder("sonde.ingest.connections", connections, ConnectionRegistry::size)
@@ -57,11 +76,36 @@ final class IngestMetrics {
         batchesResent.increment();
     }
 
-    void rejected(ErrorCode code) {
+    void rejected(ErrorCode code, int readings) {
         Counter c = batchesRejected.get(code);
         if (c != null) {
             c.increment();
+            readingsRejected.get(code).increment(readings);
         }
+    }
+
+    /** A message of {@code bytes} arrived, on a WebSocket or as an HTTP body. */
+    void received(int bytes, boolean websocket) {
+        (websocket ? bytesWs : bytesHttp).increment(bytes);
+    }
+
+    /** A reply went out {@code nanos} after its batch arrived. */
+    void answered(long nanos) {
+        ackLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private static Counter readings(MeterRegistry meters, String outcome) {
+        return Counter.builder("sonde.ingest.readings")
+                .description("Readings by outcome: accepted means written and acknowledged")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
+
+    private static Counter bytes(MeterRegistry meters, String transport) {
+        return Counter.builder("sonde.ingest.received.bytes")
+                .description("Bytes of device messages received")
+                .tag("transport", transport)
+                .register(meters);
     }
 
     private static Counter batches(MeterRegistry meters, String outcome) {

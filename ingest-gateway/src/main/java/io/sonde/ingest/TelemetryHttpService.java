@@ -85,6 +85,7 @@ final class TelemetryHttpService implements HttpService {
                     0);
             return;
         }
+        context.intake().metrics().received(body.length, false);
         Optional<TelemetryBatch> batch = parse(body, json);
         if (batch.isEmpty()) {
             error(

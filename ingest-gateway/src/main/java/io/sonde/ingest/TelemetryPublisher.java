@@ -54,7 +54,8 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
                             return p;
                         },
                         config.maxQueuedBytes(),
-                        config.transactionLinger());
+                        config.transactionLinger(),
+                        meters);
         this.topic = kafka.topics().telemetry();
         this.tracer = tracer;
     }

@@ -1,5 +1,10 @@
 package io.sonde.ingest;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +51,10 @@ final class TransactionalSender implements AutoCloseable {
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final long maxQueuedBytes;
     private final long lingerNanos;
+    private final Timer commitLatency;
+    private final DistributionSummary batchesPerTransaction;
+    private final Counter committed;
+    private final Counter aborted;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread thread;
@@ -83,8 +92,26 @@ final class TransactionalSender implements AutoCloseable {
      * @param linger how long a transaction gathers batches after its first
      */
     TransactionalSender(
-            Supplier<Producer<byte[], byte[]>> producers, long maxQueuedBytes, Duration linger) {
+            Supplier<Producer<byte[], byte[]>> producers,
+            long maxQueuedBytes,
+            Duration linger,
+            MeterRegistry meters) {
         this.producers = producers;
+        this.commitLatency =
+                Timer.builder("sonde.ingest.transaction.latency")
+                        .description("From a transaction's begin to its commit (or abort)")
+                        .publishPercentileHistogram()
+                        .register(meters);
+        this.batchesPerTransaction =
+                DistributionSummary.builder("sonde.ingest.transaction.batches")
+                        .description("Device batches in one Kafka transaction")
+                        .register(meters);
+        this.committed = transactions(meters, "committed");
+        this.aborted = transactions(meters, "aborted");
+        Gauge.builder("sonde.ingest.producer.queued.bytes", queuedBytes, AtomicLong::get)
+                .description("Record bytes waiting for the producer's thread")
+                .strongReference(true)
+                .register(meters);
         this.maxQueuedBytes = maxQueuedBytes;
         this.lingerNanos = linger.toNanos();
         this.thread =
@@ -176,6 +203,8 @@ final class TransactionalSender implements AutoCloseable {
     }
 
     private void send(List<Pending> group) {
+        long start = System.nanoTime();
+        batchesPerTransaction.record(group.size());
         try {
             Producer<byte[], byte[]> p = producer();
             p.beginTransaction();
@@ -192,11 +221,14 @@ final class TransactionalSender implements AutoCloseable {
                 }
             }
             p.commitTransaction();
+            committed.increment();
             group.forEach(pending -> pending.done.complete(null));
         } catch (KafkaException | IllegalStateException e) {
+            aborted.increment();
             group.forEach(pending -> pending.fail(e));
             recover(e);
         } finally {
+            commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             queuedBytes.addAndGet(-group.stream().mapToLong(Pending::bytes).sum());
         }
     }
@@ -231,6 +263,13 @@ final class TransactionalSender implements AutoCloseable {
         LOG.log(Level.WARNING, "replacing the ingest producer after " + e);
         producer.get().close(Duration.ZERO);
         producer = Optional.empty();
+    }
+
+    private static Counter transactions(MeterRegistry meters, String outcome) {
+        return Counter.builder("sonde.ingest.transactions")
+                .description("Kafka transactions of the ingest producer by outcome")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     private static boolean fatal(RuntimeException e) {

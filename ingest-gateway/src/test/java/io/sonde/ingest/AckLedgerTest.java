@@ -41,9 +41,9 @@ class AckLedgerTest {
         ledger.written(write(1, 2, 3), DURABLE);
         drain();
 
-        assertThat(ledger.arrive(seqs(2, 3))).isInstanceOf(AckLedger.Arrival.Resend.class);
+        assertThat(ledger.arrive(seqs(2, 3), 0)).isInstanceOf(AckLedger.Arrival.Resend.class);
         assertThat(drain()).containsExactly("ack 3");
-        assertThat(ledger.arrive(seqs(3, 4))).isInstanceOf(AckLedger.Arrival.Write.class);
+        assertThat(ledger.arrive(seqs(3, 4), 0)).isInstanceOf(AckLedger.Arrival.Write.class);
     }
 
     @Test
@@ -54,7 +54,7 @@ class AckLedgerTest {
         ledger.written(b, DURABLE); // durable, but its Ack would vouch for 10 and 11
 
         assertThat(drain()).containsExactly("UNAVAILABLE 10", "RESOURCE_EXHAUSTED 12");
-        assertThat(ledger.arrive(seqs(14)))
+        assertThat(ledger.arrive(seqs(14), 0))
                 .as("above the refused readings: refused unwritten")
                 .isInstanceOf(AckLedger.Arrival.Refused.class);
         assertThat(drain()).containsExactly("RESOURCE_EXHAUSTED 14");
@@ -116,13 +116,13 @@ class AckLedgerTest {
         for (int i = 0; i < 4; i++) {
             writing.add(write(i));
         }
-        AckLedger.Arrival fifth = ledger.arrive(seqs(4));
+        AckLedger.Arrival fifth = ledger.arrive(seqs(4), 0);
         assertThat(fifth).isInstanceOf(AckLedger.Arrival.Refused.class);
         assertThat(((AckLedger.Arrival.Refused) fifth).rejection().code())
                 .isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
         for (int i = 5; i < 8; i++) {
             assertThat(ledger.hasRoom()).isTrue();
-            ledger.arrive(seqs(i));
+            ledger.arrive(seqs(i), 0);
         }
         assertThat(ledger.hasRoom()).as("8 replies wait: twice the in-flight limit").isFalse();
 
@@ -132,9 +132,19 @@ class AckLedgerTest {
     }
 
     @Test
+    void aReplyCarriesTheTimeItsBatchArrived() {
+        AckLedger.Arrival a = ledger.arrive(seqs(1), 111);
+        ledger.written(((AckLedger.Arrival.Write) a).ticket(), DURABLE);
+        assertThat(ledger.nextDue().orElseThrow().arrivedNanos()).isEqualTo(111);
+
+        ledger.arrive(seqs(1), 222); // a resend, answered by the ledger itself
+        assertThat(ledger.nextDue().orElseThrow().arrivedNanos()).isEqualTo(222);
+    }
+
+    @Test
     void aNoticeTakesItsPlaceInTheOrderWithSeqZero() {
         AckLedger.Ticket a = write(1);
-        ledger.notice(BAD);
+        ledger.notice(BAD, 0);
         ledger.written(a, DURABLE);
 
         assertThat(drain()).containsExactly("ack 1", "INVALID_ARGUMENT 0");
@@ -149,19 +159,19 @@ class AckLedgerTest {
         assertThat(ledger.nextDue()).isEmpty();
         assertThat(ledger.owedReplies()).isZero();
         for (int i = 0; i < 4; i++) {
-            assertThat(ledger.arrive(seqs(10 + i))).isInstanceOf(AckLedger.Arrival.Write.class);
+            assertThat(ledger.arrive(seqs(10 + i), 0)).isInstanceOf(AckLedger.Arrival.Write.class);
         }
     }
 
     @Test
     void aDeviceThatNeverResendsOverflowsItsBound() {
         AckLedger small = new AckLedger(1, 3); // 2 replies x 3 readings may be owed
-        AckLedger.Arrival first = small.arrive(seqs(1, 2, 3));
+        AckLedger.Arrival first = small.arrive(seqs(1, 2, 3), 0);
         small.written(((AckLedger.Arrival.Write) first).ticket(), Optional.of(BUSY));
         small.nextDue();
         assertThat(small.overflowed()).isFalse();
         for (long s = 10; !small.overflowed() && s < 100; s += 3) {
-            small.arrive(seqs(s, s + 1, s + 2)); // refused above the owed readings
+            small.arrive(seqs(s, s + 1, s + 2), 0); // refused above the owed readings
             small.nextDue();
         }
         assertThat(small.overflowed()).isTrue();
@@ -251,7 +261,7 @@ class AckLedgerTest {
             }
             LongStream.of(batch).forEach(sent::add);
             awaitingReply.addLast(batch);
-            AckLedger.Arrival arr = subject.arrive(batch);
+            AckLedger.Arrival arr = subject.arrive(batch, 0);
             trace.add(
                     "send "
                             + java.util.Arrays.toString(batch)
@@ -320,7 +330,7 @@ class AckLedgerTest {
     }
 
     private AckLedger.Ticket write(long... seqs) {
-        AckLedger.Arrival arrival = ledger.arrive(seqs);
+        AckLedger.Arrival arrival = ledger.arrive(seqs, 0);
         assertThat(arrival).isInstanceOf(AckLedger.Arrival.Write.class);
         return ((AckLedger.Arrival.Write) arrival).ticket();
     }

@@ -165,6 +165,18 @@ class IngestRoutingTest {
             assertThat(writer.pending).isEmpty();
             assertThat(dev.isClosed()).isFalse();
         }
+        String metrics = get("/observe/metrics").body();
+        assertThat(metrics)
+                .containsPattern(
+                        meter("sonde_ingest_readings_total", "outcome=\"invalid_argument\"", "1.0"))
+                .containsPattern(
+                        meter("sonde_ingest_batches_total", "outcome=\"invalid_argument\"", "1.0"))
+                .containsPattern(
+                        meter(
+                                "sonde_ingest_received_bytes_total",
+                                "transport=\"websocket\"",
+                                "[1-9]"))
+                .containsPattern(meter("sonde_ingest_ack_latency_seconds_count", "", "1"));
     }
 
     @Test
@@ -296,6 +308,11 @@ class IngestRoutingTest {
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
         assertThat(get("/observe/metrics").body()).contains("sonde_ingest_connections");
         assertThat(get("/v1/nothing").statusCode()).isEqualTo(404);
+    }
+
+    // A Prometheus line of `name` whose labels include `label`, with a value starting `value`.
+    private static String meter(String name, String label, String value) {
+        return name + "\\{[^}]*" + label + "[^}]*} " + value;
     }
 
     private HttpResponse<String> get(String path) throws Exception {
