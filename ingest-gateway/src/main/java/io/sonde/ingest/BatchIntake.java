@@ -2,6 +2,7 @@ package io.sonde.ingest;
 
 import io.sonde.proto.v1.TelemetryBatch;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,21 +34,22 @@ final class BatchIntake {
     }
 
     /**
-     * The one way in for a batch, WebSocket and HTTP alike: checks it, then writes it.
+     * The one way in for a batch, WebSocket and HTTP alike: checks it, then writes it. {@code wire}
+     * holds each reading's wire bytes ({@link RecordEncoder#wireReadings}).
      *
      * @return completes with empty once the batch is durable, or with why it was refused (at once
      *     when refused before writing); never exceptionally. It may complete on Kafka's I/O thread:
      *     continuations must not block
      */
     CompletableFuture<Optional<Rejection>> submit(
-            String deviceId, TelemetryBatch batch, int bytes) {
+            String deviceId, TelemetryBatch batch, List<byte[]> wire, int bytes) {
         long now = BatchValidator.nowNanos();
         Optional<Rejection> refused = admit(deviceId, batch, bytes, now);
         if (refused.isPresent()) {
             rejected(refused.get(), batch.getReadingsCount());
             return CompletableFuture.completedFuture(refused);
         }
-        return write(deviceId, batch, now);
+        return write(deviceId, batch, wire, now);
     }
 
     // Checks a batch before writing it: limits first (a bad batch costs no budget), then the
@@ -69,9 +71,9 @@ final class BatchIntake {
     }
 
     private CompletableFuture<Optional<Rejection>> write(
-            String deviceId, TelemetryBatch batch, long nowNanos) {
+            String deviceId, TelemetryBatch batch, List<byte[]> wire, long nowNanos) {
         long start = System.nanoTime();
-        return writer.write(deviceId, batch, nowNanos)
+        return writer.write(deviceId, batch, wire, nowNanos)
                 .handle((ok, error) -> {
                     if (error == null) {
                         metrics.accepted(batch.getReadingsCount(), start);

@@ -16,6 +16,7 @@ import io.sonde.proto.v1.Uplink;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -87,7 +88,7 @@ final class IngestEndpoint implements WsListener {
             byte[] message = fragments.toByteArray();
             fragments.reset();
             try {
-                handle(Uplink.parseFrom(message), message.length);
+                handle(Uplink.parseFrom(message), message.length, Optional.of(message));
             } catch (InvalidProtocolBufferException e) {
                 connection.close(INVALID_PAYLOAD, "not a valid Uplink: " + e.getMessage());
             }
@@ -105,7 +106,7 @@ final class IngestEndpoint implements WsListener {
             int size = fragments.size();
             fragments.reset();
             try {
-                handle(Downlinks.parseJson(message), size);
+                handle(Downlinks.parseJson(message), size, Optional.empty());
             } catch (InvalidProtocolBufferException e) {
                 connection.close(INVALID_PAYLOAD, "not a valid Uplink in JSON: " + e.getMessage());
             }
@@ -150,17 +151,19 @@ final class IngestEndpoint implements WsListener {
         return true;
     }
 
-    private void handle(Uplink uplink, int size) {
+    // `wire`: the bytes the Uplink was parsed from (empty for JSON), so records are copied from
+    // them instead of rebuilt.
+    private void handle(Uplink uplink, int size, Optional<byte[]> wire) {
         context.intake().metrics().received(size, true);
         switch (uplink.getBodyCase()) {
-            case BATCH -> handleBatch(uplink.getBatch(), size);
+            case BATCH -> handleBatch(uplink.getBatch(), size, wire);
             case TOKEN_REFRESH -> refresh(uplink.getTokenRefresh());
             default ->
                     refuse(Rejection.invalid("body: an Uplink needs a batch or a token_refresh"));
         }
     }
 
-    private void handleBatch(TelemetryBatch batch, int size) {
+    private void handleBatch(TelemetryBatch batch, int size, Optional<byte[]> wire) {
         if (batch.getReadingsCount() == 0) {
             refuse(Rejection.invalid(BatchValidator.EMPTY_BATCH));
             return;
@@ -176,14 +179,19 @@ final class IngestEndpoint implements WsListener {
             case AckLedger.Arrival.Resend resend -> context.intake().resent();
             case AckLedger.Arrival.Refused refused ->
                     context.intake().rejected(refused.rejection(), batch.getReadingsCount());
-            case AckLedger.Arrival.Write write -> write(batch, size, write.ticket());
+            case AckLedger.Arrival.Write write ->
+                    write(
+                            batch,
+                            RecordEncoder.wireReadings(wire, true, batch),
+                            size,
+                            write.ticket());
         }
     }
 
-    private void write(TelemetryBatch batch, int size, AckLedger.Ticket ticket) {
+    private void write(TelemetryBatch batch, List<byte[]> wire, int size, AckLedger.Ticket ticket) {
         DeviceConnection conn = connection;
         CompletableFuture<Optional<Rejection>> outcome =
-                context.intake().submit(conn.deviceId(), batch, size);
+                context.intake().submit(conn.deviceId(), batch, wire, size);
         if (outcome.isDone()) {
             conn.written(ticket, outcome.join()); // refused before writing: answer from here
         } else {

@@ -19,6 +19,7 @@ import io.sonde.proto.v1.TelemetryBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -96,13 +97,21 @@ final class TelemetryHttpService implements HttpService {
                     0);
             return;
         }
-        ingest(res, device.subject(), batch.get(), body.length, json);
+        List<byte[]> wire =
+                RecordEncoder.wireReadings(
+                        json ? Optional.empty() : Optional.of(body), false, batch.get());
+        ingest(res, device.subject(), batch.get(), wire, body.length, json);
     }
 
     private void ingest(
-            ServerResponse res, String deviceId, TelemetryBatch batch, int size, boolean json) {
+            ServerResponse res,
+            String deviceId,
+            TelemetryBatch batch,
+            List<byte[]> wire,
+            int size,
+            boolean json) {
         // One batch per request: the request itself is its ledger (answered once, in order).
-        Optional<Rejection> refused = context.intake().submit(deviceId, batch, size).join();
+        Optional<Rejection> refused = context.intake().submit(deviceId, batch, wire, size).join();
         if (refused.isPresent()) {
             reject(res, refused.get());
             return;

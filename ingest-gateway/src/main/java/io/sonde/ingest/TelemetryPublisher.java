@@ -9,9 +9,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
-import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TelemetryRecord;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +69,7 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
      */
     @Override
     public CompletableFuture<Void> write(
-            String deviceId, TelemetryBatch batch, long receivedNanos) {
+            String deviceId, TelemetryBatch batch, List<byte[]> wire, long receivedNanos) {
         Span span = startSpan(batch);
         Context context = Context.current().with(span);
         byte[] key = deviceId.getBytes(StandardCharsets.UTF_8);
@@ -79,8 +79,15 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
         Header[] headers = trace.toArray();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(batch.getReadingsCount());
         long bytes = 0;
-        for (Reading r : batch.getReadingsList()) {
-            byte[] value = toRecord(deviceId, r, receivedNanos).toByteArray();
+        for (byte[] reading : wire) {
+            byte[] value;
+            try {
+                value = RecordEncoder.record(key, reading, receivedNanos);
+            } catch (IOException e) {
+                // The bytes parsed as a Reading a moment ago; nothing of the batch is sent.
+                span.end();
+                return CompletableFuture.failedFuture(e);
+            }
             bytes += key.length + value.length;
             records.add(
                     new ProducerRecord<>(
@@ -122,17 +129,5 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
             span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
         }
         span.end();
-    }
-
-    private static TelemetryRecord toRecord(String deviceId, Reading r, long receivedNanos) {
-        long eventTime = r.getTimeUnixNano() == 0 ? receivedNanos : r.getTimeUnixNano();
-        return TelemetryRecord.newBuilder()
-                .setDeviceId(deviceId)
-                .setSeq(r.getSeq())
-                .setTimeUnixNano(eventTime)
-                .setReceivedUnixNano(receivedNanos)
-                .putAllMetrics(r.getMetricsMap())
-                .putAllAttributes(r.getAttributesMap())
-                .build();
     }
 }

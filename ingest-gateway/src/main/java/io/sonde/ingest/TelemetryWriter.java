@@ -1,6 +1,7 @@
 package io.sonde.ingest;
 
 import io.sonde.proto.v1.TelemetryBatch;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,12 +11,13 @@ import java.util.concurrent.CompletableFuture;
 interface TelemetryWriter {
     /**
      * Writes every reading of {@code batch} for {@code deviceId}, received at {@code receivedNanos}
-     * (Unix time).
+     * (Unix time); {@code wire} holds each reading's protobuf bytes, in order.
      *
      * @return completes once every reading is durable, or exceptionally with the first failure; it
      *     may complete on an I/O thread, so continuations must not block
      */
-    CompletableFuture<Void> write(String deviceId, TelemetryBatch batch, long receivedNanos);
+    CompletableFuture<Void> write(
+            String deviceId, TelemetryBatch batch, List<byte[]> wire, long receivedNanos);
 
     /** Pushes out anything buffered, so that what is owed completes soon; may block briefly. */
     void flush();

@@ -73,7 +73,8 @@ class IngestFuzzTest {
         final Map<String, List<Long>> written = Collections.synchronizedMap(new TreeMap<>());
 
         @Override
-        public CompletableFuture<Void> write(String deviceId, TelemetryBatch batch, long now) {
+        public CompletableFuture<Void> write(
+                String deviceId, TelemetryBatch batch, List<byte[]> wire, long now) {
             List<Long> seqs = written.computeIfAbsent(deviceId, d -> new ArrayList<>());
             synchronized (seqs) {
                 batch.getReadingsList().forEach(r -> seqs.add(r.getSeq()));

@@ -61,7 +61,8 @@ class IngestRoutingTest {
         final LinkedBlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
 
         @Override
-        public CompletableFuture<Void> write(String deviceId, TelemetryBatch batch, long now) {
+        public CompletableFuture<Void> write(
+                String deviceId, TelemetryBatch batch, List<byte[]> wire, long now) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             pending.add(f);
             return f;
