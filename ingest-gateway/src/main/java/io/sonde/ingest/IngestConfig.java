@@ -70,7 +70,7 @@ public record IngestConfig(
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
     public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
-    public static final Duration DEFAULT_TRANSACTION_LINGER = Duration.ZERO;
+    public static final Duration DEFAULT_TRANSACTION_LINGER = Duration.ofMillis(5);
 
     public static IngestConfig defaults() {
         return create(Config.empty());
