@@ -151,6 +151,16 @@ class AckLedgerTest {
     }
 
     @Test
+    void afterClearNothingIsOwedAnyMore() {
+        ledger.written(write(1, 2), Optional.of(BUSY));
+        drain(); // 1 and 2 are owed
+        ledger.clear();
+
+        assertThat(ledger.arrive(seqs(3), 0)).isInstanceOf(AckLedger.Arrival.Write.class);
+        assertThat(ledger.owedReplies()).isEqualTo(1);
+    }
+
+    @Test
     void afterClearALateWriteChangesNothing() {
         AckLedger.Ticket a = write(1);
         ledger.clear();
