@@ -10,6 +10,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sonde.client.device.DeviceHttp;
+import io.sonde.client.device.DeviceSocket;
 import io.sonde.client.device.WireFormat;
 import io.sonde.devtools.DevKeys;
 import io.sonde.devtools.TokenIssuer;
@@ -20,6 +21,8 @@ import io.sonde.platform.security.TokenVerifier;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.ErrorCode;
 import io.sonde.proto.v1.TelemetryBatch;
+import io.sonde.proto.v1.TokenRefresh;
+import io.sonde.proto.v1.Uplink;
 import io.sonde.testing.TestDevice;
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +31,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +95,7 @@ class IngestRoutingTest {
                                                 "max-message-bytes", "4096",
                                                 "write-timeout", "300ms",
                                                 "close-linger", "500ms",
-                                                "max-connections", "3"))));
+                                                "max-connections", "1000"))));
         writer = new HandWriter();
         observability = Observability.create("ingest-test");
         connections = new ConnectionRegistry(config);
@@ -275,15 +280,50 @@ class IngestRoutingTest {
     }
 
     @Test
-    void beyondItsConnectionLimitTheGatewayClosesWith1013() throws Exception {
-        try (TestDevice a = TestDevice.connect(server.port(), device("dev-1"));
-                TestDevice b = TestDevice.connect(server.port(), device("dev-2"));
-                TestDevice c = TestDevice.connect(server.port(), device("dev-3"))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 3);
-            TestDevice fourth = TestDevice.connect(server.port(), device("dev-4"));
-            assertThat(fourth.awaitClose()).isEqualTo(1013);
-            assertThat(fourth.closeReason()).contains("too many connections");
+    void aTokenRefreshKeepsTheConnectionPastTheFirstTokensExpiry() throws Exception {
+        Instant firstExpiry = Instant.now().plusSeconds(2);
+        try (TestDevice refreshed =
+                        TestDevice.connect(
+                                server.port(), issuer.device("dev-r", Duration.ofSeconds(2)));
+                TestDevice lapsed =
+                        TestDevice.connect(
+                                server.port(), issuer.device("dev-l", Duration.ofSeconds(2)))) {
+            refreshed.send(
+                    Uplink.newBuilder()
+                            .setTokenRefresh(TokenRefresh.newBuilder().setToken(device("dev-r")))
+                            .build());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));
+
+            refreshed.send(Readings.batch(1, 1));
+            writer.next().complete(null);
+            assertThat(refreshed.next().getAck().getSeq()).isEqualTo(1);
+            lapsed.send(Readings.batch(1, 1));
+            assertThat(lapsed.awaitClose()).isEqualTo(1008);
+            assertThat(lapsed.closeReason()).contains("expired");
         }
+    }
+
+    @Test
+    void aThousandDevicesFillTheLimitTheNextGets1013AndDroppedAbruptlyLeaveNone() throws Exception {
+        HttpClient shared = HttpClient.newHttpClient();
+        List<TestDevice> devices = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1_000; i++) { // max-connections in this test's config
+                devices.add(
+                        TestDevice.open(
+                                DeviceSocket.to(TestDevice.ingest(server.port()))
+                                        .token(device("dev-drop-" + i))
+                                        .http(shared)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> connections.size() == 1_000);
+            TestDevice oneMore = TestDevice.connect(server.port(), device("dev-more"));
+            assertThat(oneMore.awaitClose()).isEqualTo(1013);
+            assertThat(oneMore.closeReason()).contains("too many connections");
+        } finally {
+            devices.forEach(TestDevice::abort); // TCP gone, no close frame
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> connections.size() == 0);
     }
 
     @Test
