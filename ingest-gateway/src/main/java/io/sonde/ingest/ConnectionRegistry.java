@@ -1,7 +1,9 @@
 package io.sonde.ingest;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,9 @@ final class ConnectionRegistry implements AutoCloseable {
     private static final Duration MAX_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final Set<DeviceConnection> connections = ConcurrentHashMap.newKeySet();
+    // Connections per source address, for the optional cap; at most one entry per connection.
+    private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
+    private final Map<DeviceConnection, InetAddress> sources = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService writers;
     private final Duration idleTimeout;
@@ -63,12 +68,45 @@ final class ConnectionRegistry implements AutoCloseable {
         return quarter.compareTo(MAX_CHECK_PERIOD) > 0 ? MAX_CHECK_PERIOD : quarter;
     }
 
-    void add(DeviceConnection c) {
+    /**
+     * Takes a connection from {@code address}, unless that address already holds {@code perAddress}
+     * of them (0: no cap).
+     *
+     * @return false when refused at the cap
+     */
+    boolean add(DeviceConnection c, InetAddress address, int perAddress) {
+        int[] refused = {0};
+        perSource.compute(
+                address,
+                (a, n) -> {
+                    int now = n == null ? 0 : n;
+                    if (perAddress > 0 && now >= perAddress) {
+                        refused[0] = 1;
+                        return n;
+                    }
+                    return now + 1;
+                });
+        if (refused[0] == 1) {
+            return false;
+        }
+        sources.put(c, address);
+        connections.add(c);
+        return true;
+    }
+
+    /** Takes a connection that is being closed at once, for the close watchdog alone. */
+    void addClosing(DeviceConnection c) {
         connections.add(c);
     }
 
     void remove(DeviceConnection c) {
-        connections.remove(c);
+        if (connections.remove(c)) {
+            InetAddress address = sources.remove(c);
+            if (address != null) {
+                // Entries of addresses with no connection left go: the map follows the fleet.
+                perSource.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            }
+        }
     }
 
     int size() {
@@ -120,7 +158,7 @@ final class ConnectionRegistry implements AutoCloseable {
         for (DeviceConnection c : connections) {
             if (c.abortIfStuck(now, writeTimeoutNanos) || c.lingeredPast(now, closeLingerNanos)) {
                 c.abort();
-                connections.remove(c);
+                remove(c);
             }
         }
     }
@@ -145,7 +183,7 @@ final class ConnectionRegistry implements AutoCloseable {
             } else {
                 writers.execute(() -> {
                     if (!c.ping()) {
-                        connections.remove(c);
+                        remove(c);
                     }
                 });
             }

@@ -3,6 +3,8 @@ package io.sonde.ingest;
 import io.helidon.config.Config;
 import io.sonde.platform.config.DurationText;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code sonde.ingest} node: input bounds (defaults in docs/device-protocol.md), per-device
@@ -28,6 +30,9 @@ import java.time.Duration;
  * @param closeLinger after the gateway's close frame, how long it waits for the device's
  * @param maxQueuedBytes record bytes waiting for the producer's thread; beyond, UNAVAILABLE
  * @param transactionLinger how long a Kafka transaction gathers batches after its first
+ * @param allowedOrigins WebSocket {@code Origin}s allowed (a connection without one always is);
+ *     empty: only pages of the gateway's own host
+ * @param maxConnectionsPerAddress connections from one source address; beyond, 1013; 0: no cap
  */
 public record IngestConfig(
         int maxMessageBytes,
@@ -49,7 +54,13 @@ public record IngestConfig(
         Duration writeTimeout,
         Duration closeLinger,
         long maxQueuedBytes,
-        Duration transactionLinger) {
+        Duration transactionLinger,
+        List<String> allowedOrigins,
+        int maxConnectionsPerAddress) {
+
+    public IngestConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
     public static final int DEFAULT_MAX_READINGS_PER_BATCH = 1_000;
@@ -107,6 +118,19 @@ public record IngestConfig(
                 DurationText.get(ingest.get("write-timeout"), DEFAULT_WRITE_TIMEOUT),
                 DurationText.get(ingest.get("close-linger"), DEFAULT_CLOSE_LINGER),
                 ingest.get("max-queued-bytes").asLong().orElse(DEFAULT_MAX_QUEUED_BYTES),
-                DurationText.get(ingest.get("transaction-linger"), DEFAULT_TRANSACTION_LINGER));
+                DurationText.get(ingest.get("transaction-linger"), DEFAULT_TRANSACTION_LINGER),
+                list(ingest.get("allowed-origins")),
+                ingest.get("max-connections-per-address").asInt().orElse(0));
+    }
+
+    // A YAML list, or one comma-separated string (how an environment variable carries it).
+    private static List<String> list(Config node) {
+        if (node.isList()) {
+            return node.asList(String.class).orElse(List.of());
+        }
+        return node.asString()
+                .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()))
+                .map(java.util.stream.Stream::toList)
+                .orElse(List.of());
     }
 }

@@ -14,6 +14,9 @@ import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TokenRefresh;
 import io.sonde.proto.v1.Uplink;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -49,31 +52,46 @@ final class IngestEndpoint implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         if (upgradeToken.isEmpty()) {
-            session.close(POLICY_VIOLATION, "missing token");
+            refuse(session, POLICY_VIOLATION, "missing token");
             return;
         }
         VerifiedToken token;
         try {
             token = context.verifier().verify(upgradeToken.get(), TokenVerifier.INGEST_AUDIENCE);
         } catch (InvalidTokenException e) {
-            session.close(POLICY_VIOLATION, DeviceConnection.closeReason(e.getMessage()));
+            refuse(session, POLICY_VIOLATION, e.getMessage());
             return;
         } finally {
             upgradeToken = Optional.empty();
         }
         if (context.connections().size() >= context.config().maxConnections()) {
-            session.close(TRY_AGAIN_LATER, "gateway overloaded: too many connections");
+            refuse(session, TRY_AGAIN_LATER, "gateway overloaded: too many connections");
             return;
         }
-        connection =
-                new DeviceConnection(
-                        session,
-                        token.subject(),
-                        token.expiresAt(),
-                        context.config().maxInflightBatches(),
-                        context.config().maxReadingsPerBatch(),
-                        context.intake().metrics());
-        context.connections().add(connection);
+        connection = connection(session, token.subject(), token.expiresAt());
+        if (!context.connections()
+                .add(connection, sourceOf(session), context.config().maxConnectionsPerAddress())) {
+            context.connections().addClosing(connection);
+            connection.close(TRY_AGAIN_LATER, "too many connections from this address");
+        }
+    }
+
+    // Closes a connection that is not taken, through the registry, so that it too is ended when
+    // the client never answers the close frame.
+    private void refuse(WsSession session, int code, String reason) {
+        connection = connection(session, "", Instant.EPOCH);
+        context.connections().addClosing(connection);
+        connection.close(code, reason);
+    }
+
+    private DeviceConnection connection(WsSession session, String deviceId, Instant expiry) {
+        return new DeviceConnection(
+                session,
+                deviceId,
+                expiry,
+                context.config().maxInflightBatches(),
+                context.config().maxReadingsPerBatch(),
+                context.intake().metrics());
     }
 
     @Override
@@ -217,6 +235,13 @@ final class IngestEndpoint implements WsListener {
         } catch (InvalidTokenException e) {
             connection.close(POLICY_VIOLATION, e.getMessage());
         }
+    }
+
+    private static InetAddress sourceOf(WsSession session) {
+        SocketAddress peer = session.socketContext().remotePeer().address();
+        return peer instanceof InetSocketAddress inet
+                ? inet.getAddress()
+                : InetAddress.getLoopbackAddress();
     }
 
     private void release() {

@@ -114,15 +114,18 @@ public final class IngestGatewayMain {
     }
 
     /**
-     * The WebSocket protocol settings. The endpoint enforces the message size (1009, then it reads
-     * on until the device's close frame, so that the device learns the code); the server's own
-     * frame limit is twice that, and a frame beyond it ends the connection at once, since it would
-     * have to be read whole.
+     * The WebSocket protocol settings. Helidon checks a browser's {@code Origin} at the upgrade
+     * (403 when not allowed): the configured origins, or else only the gateway's own host, so a
+     * page elsewhere cannot use a device token it got hold of; devices send no {@code Origin}. The
+     * endpoint enforces the message size (1009, then it reads on until the device's close frame, so
+     * that the device learns the code); the server's own frame limit is twice that, and a frame
+     * beyond it ends the connection at once, since it would have to be read whole.
      */
     static WsConfig websocket(IngestConfig config) {
         return WsConfig.builder()
                 .name("websocket")
                 .maxFrameLength((int) Math.min(Integer.MAX_VALUE, 2L * config.maxMessageBytes()))
+                .origins(java.util.Set.copyOf(config.allowedOrigins()))
                 .build();
     }
 

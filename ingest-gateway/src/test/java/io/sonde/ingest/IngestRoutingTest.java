@@ -29,10 +29,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -85,17 +87,24 @@ class IngestRoutingTest {
 
     @BeforeEach
     void start() {
+        start(Map.of());
+    }
+
+    // The gateway with this class's limits, and `extra` settings over them.
+    private void start(Map<String, String> extra) {
         DevKeys keys = DevKeys.loadOrCreate(keyDir);
         issuer = keys.issuer();
-        IngestConfig config =
-                IngestConfig.create(
-                        Config.just(
-                                ConfigSources.create(
-                                        Map.of(
-                                                "max-message-bytes", "4096",
-                                                "write-timeout", "300ms",
-                                                "close-linger", "500ms",
-                                                "max-connections", "1000"))));
+        Map<String, String> settings =
+                new HashMap<>(
+                        Map.of(
+                                "max-message-bytes", "4096",
+                                "write-timeout", "300ms",
+                                "close-linger", "500ms",
+                                "max-connections", "1000",
+                                "allowed-origins", "https://dashboard.example",
+                                "ping-interval", "500ms"));
+        settings.putAll(extra);
+        IngestConfig config = IngestConfig.create(Config.just(ConfigSources.create(settings)));
         writer = new HandWriter();
         observability = Observability.create("ingest-test");
         connections = new ConnectionRegistry(config);
@@ -298,7 +307,6 @@ class IngestRoutingTest {
             refreshed.send(Readings.batch(1, 1));
             writer.next().complete(null);
             assertThat(refreshed.next().getAck().getSeq()).isEqualTo(1);
-            lapsed.send(Readings.batch(1, 1));
             assertThat(lapsed.awaitClose()).isEqualTo(1008);
             assertThat(lapsed.closeReason()).contains("expired");
         }
@@ -324,6 +332,63 @@ class IngestRoutingTest {
             devices.forEach(TestDevice::abort); // TCP gone, no close frame
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> connections.size() == 0);
+    }
+
+    @Test
+    void aBrowserPageFromAnotherOriginIsRefusedAtTheUpgradeWith403() throws Exception {
+        CompletableFuture<DeviceSocket> foreign =
+                DeviceSocket.to(TestDevice.ingest(server.port()))
+                        .token(device("dev-o"))
+                        .header("Origin", "https://evil.example")
+                        .connect(
+                                new DeviceSocket.Listener() {
+                                    @Override
+                                    public void downlink(DeviceSocket s, Downlink d) {}
+                                });
+        assertThatThrownBy(foreign::join)
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e ->
+                        assertThat(
+                                        ((WebSocketHandshakeException) e.getCause())
+                                                .getResponse()
+                                                .statusCode())
+                                .isEqualTo(403));
+
+        try (TestDevice allowed =
+                        TestDevice.open(
+                                DeviceSocket.to(TestDevice.ingest(server.port()))
+                                        .token(device("dev-o2"))
+                                        .header("Origin", "https://dashboard.example"));
+                TestDevice noOrigin = TestDevice.connect(server.port(), device("dev-o3"))) {
+            allowed.send(Readings.batch(1, 1));
+            writer.next().complete(null);
+            assertThat(allowed.next().getAck().getSeq()).isEqualTo(1);
+            noOrigin.send(Readings.batch(1, 1));
+            writer.next().complete(null);
+            assertThat(noOrigin.next().getAck().getSeq()).as("devices send no Origin").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void beyondItsCapPerSourceAddressADeviceIsClosedWith1013() throws Exception {
+        stop();
+        start(Map.of("max-connections-per-address", "2"));
+        try (TestDevice a = TestDevice.connect(server.port(), device("dev-a1"));
+                TestDevice b = TestDevice.connect(server.port(), device("dev-a2"))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 2);
+            TestDevice third = TestDevice.connect(server.port(), device("dev-a3"));
+            assertThat(third.awaitClose()).isEqualTo(1013);
+            assertThat(third.closeReason()).contains("address");
+            b.abort();
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 1);
+            try (TestDevice again = TestDevice.connect(server.port(), device("dev-a4"))) {
+                again.send(Readings.batch(1, 1));
+                writer.next().complete(null);
+                assertThat(again.next().getAck().getSeq())
+                        .as("a freed place is usable")
+                        .isEqualTo(1);
+            }
+        }
     }
 
     @Test
