@@ -39,7 +39,8 @@ final class AckLedger {
     private final int maxInflight;
     private final int maxWaiting;
     private final long maxOwed;
-    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    // Small at first: an idle connection owes nothing; it grows with the device's pipelining.
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>(2);
     private final OwedSeqs owed = new OwedSeqs();
     // Refused for good above the last Ack: the device dropped them, so they never become owed,
     // even when a copy sent before the refusal is refused again. Bounded like owed (lowest go).

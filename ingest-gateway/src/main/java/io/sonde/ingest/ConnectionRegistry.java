@@ -32,7 +32,6 @@ final class ConnectionRegistry implements AutoCloseable {
     private final Set<DeviceConnection> connections = ConcurrentHashMap.newKeySet();
     // Connections per source address, for the optional cap; at most one entry per connection.
     private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
-    private final Map<DeviceConnection, InetAddress> sources = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService writers;
     private final Duration idleTimeout;
@@ -89,7 +88,7 @@ final class ConnectionRegistry implements AutoCloseable {
         if (refused[0] == 1) {
             return false;
         }
-        sources.put(c, address);
+        c.countedAt(address);
         connections.add(c);
         return true;
     }
@@ -101,11 +100,9 @@ final class ConnectionRegistry implements AutoCloseable {
 
     void remove(DeviceConnection c) {
         if (connections.remove(c)) {
-            InetAddress address = sources.remove(c);
-            if (address != null) {
-                // Entries of addresses with no connection left go: the map follows the fleet.
-                perSource.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-            }
+            // Entries of addresses with no connection left go: the map follows the fleet.
+            c.countedAddress()
+                    .ifPresent(a -> perSource.computeIfPresent(a, (k, n) -> n <= 1 ? null : n - 1));
         }
     }
 

@@ -6,6 +6,7 @@ import io.helidon.websocket.WsSession;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,7 @@ final class DeviceConnection {
     private volatile long closeSentNanos;
     private volatile Instant tokenExpiry;
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile InetAddress countedAddress; // set once, when the registry counts it
 
     DeviceConnection(
             WsSession session,
@@ -69,6 +71,16 @@ final class DeviceConnection {
 
     String deviceId() {
         return deviceId;
+    }
+
+    /** The registry counted this connection against {@code address}'s cap. */
+    void countedAt(InetAddress address) {
+        this.countedAddress = address;
+    }
+
+    /** The address this connection is counted at, if the registry took it. */
+    Optional<InetAddress> countedAddress() {
+        return Optional.ofNullable(countedAddress);
     }
 
     Instant tokenExpiry() {

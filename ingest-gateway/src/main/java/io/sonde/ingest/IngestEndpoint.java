@@ -35,7 +35,8 @@ final class IngestEndpoint implements WsListener {
     static final int TRY_AGAIN_LATER = 1013;
 
     private final IngestContext context;
-    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    // Only while a fragmented message arrives: most devices send one frame per message.
+    private Optional<ByteArrayOutputStream> fragments = Optional.empty();
     private Optional<String> upgradeToken = Optional.empty();
     private DeviceConnection connection;
 
@@ -101,15 +102,20 @@ final class IngestEndpoint implements WsListener {
         }
         byte[] bytes = new byte[buffer.available()];
         buffer.read(bytes);
-        fragments.writeBytes(bytes);
         if (last) {
-            byte[] message = fragments.toByteArray();
-            fragments.reset();
+            byte[] message = bytes;
+            if (fragments.isPresent()) { // the last frame of a fragmented message
+                fragments.get().writeBytes(bytes);
+                message = fragments.get().toByteArray();
+                fragments = Optional.empty();
+            }
             try {
                 handle(Uplink.parseFrom(message), message.length, Optional.of(message));
             } catch (InvalidProtocolBufferException e) {
                 connection.close(INVALID_PAYLOAD, "not a valid Uplink: " + e.getMessage());
             }
+        } else {
+            fragments().writeBytes(bytes);
         }
     }
 
@@ -118,16 +124,22 @@ final class IngestEndpoint implements WsListener {
         if (!accept(text.length(), true)) {
             return;
         }
-        fragments.writeBytes(text.getBytes(StandardCharsets.UTF_8));
-        if (last) {
-            String message = fragments.toString(StandardCharsets.UTF_8);
-            int size = fragments.size();
-            fragments.reset();
-            try {
-                handle(Downlinks.parseJson(message), size, Optional.empty());
-            } catch (InvalidProtocolBufferException e) {
-                connection.close(INVALID_PAYLOAD, "not a valid Uplink in JSON: " + e.getMessage());
-            }
+        if (!last) {
+            fragments().writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String message = text;
+        int size = text.length();
+        if (fragments.isPresent()) {
+            fragments.get().writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            message = fragments.get().toString(StandardCharsets.UTF_8);
+            size = fragments.get().size();
+            fragments = Optional.empty();
+        }
+        try {
+            handle(Downlinks.parseJson(message), size, Optional.empty());
+        } catch (InvalidProtocolBufferException e) {
+            connection.close(INVALID_PAYLOAD, "not a valid Uplink in JSON: " + e.getMessage());
         }
     }
 
@@ -159,8 +171,9 @@ final class IngestEndpoint implements WsListener {
             connection.close(POLICY_VIOLATION, "token expired");
             return false;
         }
-        if (fragments.size() + (long) moreBytes > context.config().maxMessageBytes()) {
-            fragments.reset();
+        int held = fragments.map(ByteArrayOutputStream::size).orElse(0);
+        if (held + (long) moreBytes > context.config().maxMessageBytes()) {
+            fragments = Optional.empty();
             connection.close(
                     TOO_BIG,
                     "message larger than " + context.config().maxMessageBytes() + " bytes");
@@ -242,6 +255,13 @@ final class IngestEndpoint implements WsListener {
         return peer instanceof InetSocketAddress inet
                 ? inet.getAddress()
                 : InetAddress.getLoopbackAddress();
+    }
+
+    private ByteArrayOutputStream fragments() {
+        if (fragments.isEmpty()) {
+            fragments = Optional.of(new ByteArrayOutputStream());
+        }
+        return fragments.get();
     }
 
     private void release() {

@@ -9,7 +9,10 @@ import java.util.Arrays;
  * merge pass. Not thread-safe.
  */
 final class OwedSeqs {
-    private long[] seqs = new long[0];
+    // Shared by every empty set: most connections never owe anything.
+    private static final long[] NONE = new long[0];
+
+    private long[] seqs = NONE;
     private int size;
 
     boolean isEmpty() {
@@ -94,7 +97,7 @@ final class OwedSeqs {
     // A burst of refusals leaves no large array behind.
     private void shrink() {
         if (size == 0) {
-            seqs = new long[0];
+            seqs = NONE;
         } else if (size < seqs.length / 4) {
             seqs = Arrays.copyOf(seqs, size);
         }
@@ -115,7 +118,7 @@ final class OwedSeqs {
     }
 
     void clear() {
-        seqs = new long[0];
+        seqs = NONE;
         size = 0;
     }
 }

@@ -30,6 +30,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,6 +248,23 @@ class IngestRoutingTest {
                     .as("the Ack of the protobuf batch, sent after JSON")
                     .isEqualTo(1);
             assertThat(raw.readOpcode()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void readsAMessageSentInFragments() throws Exception {
+        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-frag"))) {
+            byte[] binary = Readings.batch(1, 3).toByteArray();
+            raw.sendInTwoFrames(false, binary, binary.length / 2);
+            writer.next().complete(null);
+            assertThat(raw.readOpcode()).as("the Ack, in protobuf").isEqualTo(2);
+
+            byte[] json =
+                    "{\"batch\":{\"readings\":[{\"seq\":\"4\",\"metrics\":{\"t\":1}}]}}"
+                            .getBytes(StandardCharsets.UTF_8);
+            raw.sendInTwoFrames(true, json, 10);
+            writer.next().complete(null);
+            assertThat(raw.readOpcode()).as("the Ack, in JSON").isEqualTo(1);
         }
     }
 

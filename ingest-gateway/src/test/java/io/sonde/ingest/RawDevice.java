@@ -63,6 +63,13 @@ final class RawDevice implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends one message in two masked frames: a first (binary or text) and a continuation. */
+    void sendInTwoFrames(boolean text, byte[] message, int cut) throws IOException {
+        out.write(frame(text ? 0x01 : 0x02, java.util.Arrays.copyOfRange(message, 0, cut)));
+        out.write(frame(0x80, java.util.Arrays.copyOfRange(message, cut, message.length)));
+        out.flush();
+    }
+
     /** Sends one masked text frame of raw bytes, which need not be UTF-8. */
     void sendText(byte[] utf8OrNot) throws IOException {
         out.write(frame(0x81, utf8OrNot));

@@ -11,8 +11,9 @@ import java.util.function.ToDoubleFunction;
 /** The results page sections of the connections scenario. */
 final class ConnectionsReport {
     static final double KB = 1024;
-    static final double GOAL_KB = 10;
-    static final double MUST_KB = 16;
+    // The seed's Node ws server measured 6.5 KB per idle connection.
+    static final double GOAL_KB = 6.5;
+    static final double MUST_KB = 10;
     private static final int TOP_CLASSES = 12;
 
     private ConnectionsReport() {}
@@ -221,8 +222,8 @@ final class ConnectionsReport {
                         .allMatch(r -> r.sessionsReleased().isPresent() && r.sessionsLeft() == 0);
         long leaked = rounds.stream().mapToLong(ConnectionsRound::sessionsLeft).max().orElse(0);
         report.section("Goals")
-                .goal("heap per idle connection <= 10 KB (goal)", fmt(kb) + " KB", kb <= GOAL_KB)
-                .goal("heap per idle connection <= 16 KB (must)", fmt(kb) + " KB", kb <= MUST_KB)
+                .goal("heap per idle connection <= 6.5 KB (goal)", fmt(kb) + " KB", kb <= GOAL_KB)
+                .goal("heap per idle connection <= 10 KB (must)", fmt(kb) + " KB", kb <= MUST_KB)
                 .goal(
                         "0 leaked sessions after an abrupt drop, within "
                                 + bound.toSeconds()
