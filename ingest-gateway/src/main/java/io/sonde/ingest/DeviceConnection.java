@@ -22,14 +22,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: {@link #arrive} runs on the connection's reader thread; {@link #written} on any
  * thread. The ledger is guarded by a lock that is never held during socket I/O. Replies are written
- * by one thread at a time, whichever got there first, in ledger order; a write that blocks longer
- * than the write timeout is aborted by {@link ConnectionRegistry}'s watchdog ({@link
- * #abortIfStuck}), which closes the socket. Only {@code java.util.concurrent} locks: a blocked
- * write never pins a carrier thread.
+ * by one thread at a time, whichever got there first, in ledger order; a write (reply, ping or
+ * close) that blocks longer than the write timeout is aborted by {@link ConnectionRegistry}'s
+ * watchdog ({@link #abortIfStuck}), which closes the socket. Only {@code java.util.concurrent}
+ * locks: a blocked write never pins a carrier thread.
  */
 final class DeviceConnection {
     private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+    private static final int MAX_WRITERS = 3;
     // Longer than the producer's delivery timeout: a wait for room runs out only when the
     // replies owed are truly stuck.
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
@@ -44,9 +45,12 @@ final class DeviceConnection {
     // Replies taken from the ledger and not yet written: still owed, for the shutdown's count.
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicBoolean closeSent = new AtomicBoolean();
+    // The threads in a socket write, or waiting for the server's send lock to make one: the
+    // replies' writer, a ping, a close. Helidon writes one at a time, so the one in the socket
+    // may not be the one that started last: the watchdog interrupts them all.
     private final ReentrantLock writeGuard = new ReentrantLock();
-    private Thread writingThread; // guarded by writeGuard
-    private long writingSince; // guarded by writeGuard
+    private final Thread[] writers = new Thread[MAX_WRITERS]; // guarded by writeGuard
+    private final long[] writingSince = new long[MAX_WRITERS]; // guarded by writeGuard
     private volatile boolean json;
     private volatile boolean open = true;
     private volatile boolean released;
@@ -236,12 +240,20 @@ final class DeviceConnection {
     boolean abortIfStuck(long now, long timeoutNanos) {
         writeGuard.lock();
         try {
-            if (writingThread == null || now - writingSince <= timeoutNanos) {
+            boolean stuck = false;
+            for (int i = 0; i < MAX_WRITERS; i++) {
+                stuck |= writers[i] != null && now - writingSince[i] > timeoutNanos;
+            }
+            if (!stuck) {
                 return false;
             }
             open = false;
-            writingThread.interrupt();
-            writingThread = null;
+            for (int i = 0; i < MAX_WRITERS; i++) {
+                if (writers[i] != null) {
+                    writers[i].interrupt(); // the one in the socket closes it; the rest then fail
+                    writers[i] = null;
+                }
+            }
         } finally {
             writeGuard.unlock();
         }
@@ -323,14 +335,12 @@ final class DeviceConnection {
         }
     }
 
-    // Runs one socket write under the watchdog's eye; false when the socket broke under it.
+    // Runs one socket write under the watchdog's eye; false when the socket broke under it, or
+    // when writes are already stuck in every slot (the watchdog is about to end the connection).
     private boolean guardedWrite(Runnable write) {
-        writeGuard.lock();
-        try {
-            writingThread = Thread.currentThread();
-            writingSince = System.nanoTime();
-        } finally {
-            writeGuard.unlock();
+        int slot = enterWrite();
+        if (slot < 0) {
+            return false;
         }
         try {
             write.run();
@@ -344,10 +354,28 @@ final class DeviceConnection {
         } finally {
             writeGuard.lock();
             try {
-                writingThread = null;
+                if (writers[slot] == Thread.currentThread()) {
+                    writers[slot] = null;
+                }
             } finally {
                 writeGuard.unlock();
             }
+        }
+    }
+
+    private int enterWrite() {
+        writeGuard.lock();
+        try {
+            for (int i = 0; i < MAX_WRITERS; i++) {
+                if (writers[i] == null) {
+                    writers[i] = Thread.currentThread();
+                    writingSince[i] = System.nanoTime();
+                    return i;
+                }
+            }
+            return -1;
+        } finally {
+            writeGuard.unlock();
         }
     }
 
