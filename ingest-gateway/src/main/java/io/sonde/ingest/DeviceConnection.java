@@ -192,19 +192,16 @@ final class DeviceConnection {
     /**
      * Sends a close frame with a code and reason; replies still owed are dropped. The socket stays
      * open for the device's answering close frame, so that the code reaches it ({@link
-     * ConnectionRegistry} ends the connection if none comes within its linger time).
-     *
-     * @return whether this call sent the close (false: it was closed before)
+     * ConnectionRegistry} ends the connection if none comes within its linger time). Only the first
+     * close of a connection sends a frame.
      */
-    boolean close(int code, String reason) {
+    void close(int code, String reason) {
         open = false;
         forget();
-        if (!closeSent.compareAndSet(false, true)) {
-            return false;
+        if (closeSent.compareAndSet(false, true)) {
+            closeSentNanos = System.nanoTime();
+            guardedWrite(() -> session.close(code, closeReason(reason)));
         }
-        closeSentNanos = System.nanoTime();
-        guardedWrite(() -> session.close(code, closeReason(reason)));
-        return true;
     }
 
     /** The peer has gone (close frame or broken socket): forget what was owed to it. */

@@ -9,14 +9,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.websocket.WsRouting;
 import io.sonde.devtools.DevKeys;
 import io.sonde.devtools.TokenIssuer;
-import io.sonde.platform.health.Health;
-import io.sonde.platform.observability.Observability;
-import io.sonde.platform.observability.ObserveService;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.proto.v1.Ack;
 import io.sonde.proto.v1.Downlink;
@@ -65,8 +59,7 @@ class IngestFuzzTest {
     private TokenIssuer issuer;
     private final RecordingWriter writer = new RecordingWriter();
     private ConnectionRegistry connections;
-    private Observability observability;
-    private WebServer server;
+    private RoutingServer gateway;
 
     /** Durable at once; remembers every reading by device. */
     private static final class RecordingWriter implements TelemetryWriter {
@@ -102,37 +95,17 @@ class IngestFuzzTest {
                                                 "100000",
                                                 "rate-limit.readings-burst",
                                                 "100000"))));
-        observability = Observability.create("ingest-fuzz");
-        connections = new ConnectionRegistry(config);
-        IngestContext context =
-                new IngestContext(
+        gateway =
+                new RoutingServer(
                         config,
                         TokenVerifier.of(DevKeys.loadOrCreate(keyDir).publicKeys()),
-                        new BatchIntake(
-                                config,
-                                writer,
-                                new IngestMetrics(observability.meters(), connections)),
-                        connections);
-        HttpRouting.Builder http = HttpRouting.builder();
-        WsRouting.Builder ws = WsRouting.builder();
-        IngestGatewayMain.routing(
-                http, ws, context, new ObserveService(observability, new Health()));
-        server =
-                WebServer.builder()
-                        .host("127.0.0.1")
-                        .port(0)
-                        .addProtocol(IngestGatewayMain.websocket(config))
-                        .routing(http)
-                        .addRouting(ws)
-                        .build()
-                        .start();
+                        writer);
+        connections = gateway.connections();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        connections.close();
-        observability.close();
+        gateway.close();
     }
 
     @Test
@@ -170,7 +143,7 @@ class IngestFuzzTest {
     private long stream(AtomicBoolean fuzzing) {
         try (TestDevice dev =
                 TestDevice.connect(
-                        server.port(), issuer.device("dev-good", Duration.ofMinutes(10)))) {
+                        gateway.port(), issuer.device("dev-good", Duration.ofMinutes(10)))) {
             long seq = 0;
             while (fuzzing.get()) {
                 dev.send(Readings.batch(seq + 1, 5));
@@ -210,7 +183,7 @@ class IngestFuzzTest {
             if (socket == null) {
                 socket =
                         RawDevice.connect(
-                                server.port(), issuer.device("dev-fuzz", Duration.ofMinutes(10)));
+                                gateway.port(), issuer.device("dev-fuzz", Duration.ofMinutes(10)));
             }
             try {
                 if (fuzz.text()) {

@@ -165,28 +165,7 @@ class IngestGatewayIT {
     void speaksTlsWhenACertificateIsConfigured(KafkaConfig kafka, @TempDir Path dir)
             throws Exception {
         Path keystore = dir.resolve("gateway.p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "gateway",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit");
+        selfSigned(keystore, "-keyalg", "EC", "-groupname", "secp256r1");
         Map<String, String> tls =
                 Map.of(
                         "server.tls.private-key.keystore.resource.path",
@@ -222,28 +201,7 @@ class IngestGatewayIT {
     void takesTheTlsKeyAndCertificateAsPemFiles(KafkaConfig kafka, @TempDir Path dir)
             throws Exception {
         Path keystore = dir.resolve("gateway.p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "gateway",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit");
+        selfSigned(keystore, "-keyalg", "RSA", "-keysize", "2048");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, "changeit".toCharArray());
@@ -280,10 +238,31 @@ class IngestGatewayIT {
                 file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
     }
 
-    private static void keytool(String... args) throws Exception {
+    // A PKCS#12 keystore at `keystore` with a self-signed certificate for 127.0.0.1 (alias
+    // "gateway", password "changeit"), its key made with the JDK's keytool and `keyArgs`.
+    private static void selfSigned(Path keystore, String... keyArgs) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
+        command.addAll(
+                List.of(
+                        "-genkeypair",
+                        "-alias",
+                        "gateway",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit"));
+        command.addAll(List.of(keyArgs));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();

@@ -6,17 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.websocket.WsRouting;
 import io.sonde.client.device.DeviceHttp;
 import io.sonde.client.device.DeviceSocket;
 import io.sonde.client.device.WireFormat;
 import io.sonde.devtools.DevKeys;
 import io.sonde.devtools.TokenIssuer;
-import io.sonde.platform.health.Health;
-import io.sonde.platform.observability.Observability;
-import io.sonde.platform.observability.ObserveService;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.ErrorCode;
@@ -60,8 +54,7 @@ class IngestRoutingTest {
     private TokenIssuer issuer;
     private HandWriter writer;
     private ConnectionRegistry connections;
-    private Observability observability;
-    private WebServer server;
+    private RoutingServer gateway;
 
     /** Writes nothing: each batch waits until the test completes its future. */
     private static final class HandWriter implements TelemetryWriter {
@@ -107,37 +100,13 @@ class IngestRoutingTest {
         settings.putAll(extra);
         IngestConfig config = IngestConfig.create(Config.just(ConfigSources.create(settings)));
         writer = new HandWriter();
-        observability = Observability.create("ingest-test");
-        connections = new ConnectionRegistry(config);
-        IngestContext context =
-                new IngestContext(
-                        config,
-                        TokenVerifier.of(keys.publicKeys()),
-                        new BatchIntake(
-                                config,
-                                writer,
-                                new IngestMetrics(observability.meters(), connections)),
-                        connections);
-        HttpRouting.Builder http = HttpRouting.builder();
-        WsRouting.Builder ws = WsRouting.builder();
-        IngestGatewayMain.routing(
-                http, ws, context, new ObserveService(observability, new Health()));
-        server =
-                WebServer.builder()
-                        .host("127.0.0.1")
-                        .port(0)
-                        .addProtocol(IngestGatewayMain.websocket(config))
-                        .routing(http)
-                        .addRouting(ws)
-                        .build()
-                        .start();
+        gateway = new RoutingServer(config, TokenVerifier.of(keys.publicKeys()), writer);
+        connections = gateway.connections();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        connections.close();
-        observability.close();
+        gateway.close();
     }
 
     private String device(String id) {
@@ -146,7 +115,7 @@ class IngestRoutingTest {
 
     @Test
     void acknowledgesABatchOnlyOnceItsWriteCompletesAndInOrder() throws Exception {
-        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-a"))) {
+        try (TestDevice dev = TestDevice.connect(gateway.port(), device("dev-a"))) {
             dev.send(Readings.batch(1, 2));
             dev.send(Readings.batch(3, 2));
             CompletableFuture<Void> first = writer.next();
@@ -163,7 +132,7 @@ class IngestRoutingTest {
 
     @Test
     void answersAJsonDeviceInJson() throws Exception {
-        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-json"))) {
+        try (TestDevice dev = TestDevice.connect(gateway.port(), device("dev-json"))) {
             dev.sendText(
                     "{\"batch\":{\"readings\":[{\"seq\":\"7\",\"metrics\":{\"humidity\":40.5}}]}}");
             writer.next().complete(null);
@@ -173,7 +142,7 @@ class IngestRoutingTest {
 
     @Test
     void anInvalidBatchIsRefusedByNameAndTheConnectionStaysOpen() throws Exception {
-        try (TestDevice dev = TestDevice.connect(server.port(), device("dev-v"))) {
+        try (TestDevice dev = TestDevice.connect(gateway.port(), device("dev-v"))) {
             dev.send(Readings.of(Readings.reading(1, Double.NaN)));
             Downlink error = dev.next();
             assertThat(error.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -197,38 +166,38 @@ class IngestRoutingTest {
 
     @Test
     void refusesMissingWrongAudienceExpiredForeignAndSubjectlessTokensWith1008() throws Exception {
-        assertThat(TestDevice.connectWithoutToken(server.port()).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connectWithoutToken(gateway.port()).awaitClose()).isEqualTo(1008);
         String viewer = issuer.viewer("v", List.of("*"), false, Duration.ofMinutes(5));
-        assertThat(TestDevice.connect(server.port(), viewer).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), viewer).awaitClose()).isEqualTo(1008);
         String expired = issuer.device("dev-x", Duration.ofMinutes(-5));
-        assertThat(TestDevice.connect(server.port(), expired).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), expired).awaitClose()).isEqualTo(1008);
         String foreign =
                 DevKeys.loadOrCreate(keyDir.resolve("other"))
                         .issuer()
                         .device("dev-x", Duration.ofMinutes(5));
-        assertThat(TestDevice.connect(server.port(), foreign).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), foreign).awaitClose()).isEqualTo(1008);
         // Correctly signed, but for nobody: no empty device id may reach Kafka.
         String nobody = issuer.device("", Duration.ofMinutes(5));
-        assertThat(TestDevice.connect(server.port(), nobody).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), nobody).awaitClose()).isEqualTo(1008);
         // Nor one that is no device id: it would become a Kafka key and a channel name.
         String slashed = issuer.device("site/7", Duration.ofMinutes(5));
-        assertThat(TestDevice.connect(server.port(), slashed).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), slashed).awaitClose()).isEqualTo(1008);
         String lasting = issuer.device("dev-long", Duration.ofDays(30));
-        assertThat(TestDevice.connect(server.port(), lasting).awaitClose()).isEqualTo(1008);
+        assertThat(TestDevice.connect(gateway.port(), lasting).awaitClose()).isEqualTo(1008);
         assertThat(writer.pending).isEmpty();
     }
 
     @Test
     void closesGarbageWith1007AndOversizedMessagesWith1009() throws Exception {
-        TestDevice garbage = TestDevice.connect(server.port(), device("dev-g"));
+        TestDevice garbage = TestDevice.connect(gateway.port(), device("dev-g"));
         garbage.sendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
         assertThat(garbage.awaitClose()).isEqualTo(1007);
 
-        TestDevice badJson = TestDevice.connect(server.port(), device("dev-j"));
+        TestDevice badJson = TestDevice.connect(gateway.port(), device("dev-j"));
         badJson.sendText("{not json");
         assertThat(badJson.awaitClose()).isEqualTo(1007);
 
-        TestDevice big = TestDevice.connect(server.port(), device("dev-big"));
+        TestDevice big = TestDevice.connect(gateway.port(), device("dev-big"));
         big.send(Readings.batch(1, 200));
         assertThat(big.awaitClose()).isEqualTo(1009);
         assertThat(writer.pending).isEmpty();
@@ -236,7 +205,7 @@ class IngestRoutingTest {
 
     @Test
     void repliesInTheEncodingOfTheDevicesLastMessage() throws Exception {
-        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-mixed"))) {
+        try (RawDevice raw = RawDevice.connect(gateway.port(), device("dev-mixed"))) {
             raw.sendBinary(Readings.batch(1, 1).toByteArray());
             CompletableFuture<Void> protobuf = writer.next();
             raw.sendText("{\"batch\":{\"readings\":[{\"seq\":\"2\",\"metrics\":{\"t\":1}}]}}");
@@ -253,7 +222,7 @@ class IngestRoutingTest {
 
     @Test
     void readsAMessageSentInFragments() throws Exception {
-        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-frag"))) {
+        try (RawDevice raw = RawDevice.connect(gateway.port(), device("dev-frag"))) {
             byte[] binary = Readings.batch(1, 3).toByteArray();
             raw.sendInTwoFrames(false, binary, binary.length / 2);
             writer.next().complete(null);
@@ -270,7 +239,7 @@ class IngestRoutingTest {
 
     @Test
     void aDeviceStillSendingWhenClosedHearsTheCodeAndIsEndedAfterTheLinger() throws Exception {
-        try (RawDevice raw = RawDevice.connect(server.port(), device("dev-linger"))) {
+        try (RawDevice raw = RawDevice.connect(gateway.port(), device("dev-linger"))) {
             raw.sendBinary(new byte[6_000]); // above the 4,096-byte limit: 1009
             raw.sendBinary(new byte[6_000]); // the device sends on, unaware
             raw.sendBinary(Readings.batch(1, 1).toByteArray()); // too late: never written
@@ -287,8 +256,8 @@ class IngestRoutingTest {
     @Test
     void aDeviceThatStopsReadingIsCutOffAndOthersCarryOn() throws Exception {
         byte[] bad = Readings.of(Readings.reading(1, Double.NaN)).toByteArray();
-        try (RawDevice stuck = RawDevice.connect(server.port(), device("dev-stuck"));
-                TestDevice ok = TestDevice.connect(server.port(), device("dev-ok"))) {
+        try (RawDevice stuck = RawDevice.connect(gateway.port(), device("dev-stuck"));
+                TestDevice ok = TestDevice.connect(gateway.port(), device("dev-ok"))) {
             // Each bad batch earns an Error the device never reads, until the gateway's write to it
             // blocks; the write timeout (300 ms here) then cuts the socket, which ends this loop.
             assertThatThrownBy(
@@ -311,10 +280,10 @@ class IngestRoutingTest {
         Instant firstExpiry = Instant.now().plusSeconds(2);
         try (TestDevice refreshed =
                         TestDevice.connect(
-                                server.port(), issuer.device("dev-r", Duration.ofSeconds(2)));
+                                gateway.port(), issuer.device("dev-r", Duration.ofSeconds(2)));
                 TestDevice lapsed =
                         TestDevice.connect(
-                                server.port(), issuer.device("dev-l", Duration.ofSeconds(2)))) {
+                                gateway.port(), issuer.device("dev-l", Duration.ofSeconds(2)))) {
             refreshed.send(
                     Uplink.newBuilder()
                             .setTokenRefresh(TokenRefresh.newBuilder().setToken(device("dev-r")))
@@ -338,12 +307,12 @@ class IngestRoutingTest {
             for (int i = 0; i < 1_000; i++) { // max-connections in this test's config
                 devices.add(
                         TestDevice.open(
-                                DeviceSocket.to(TestDevice.ingest(server.port()))
+                                DeviceSocket.to(TestDevice.ingest(gateway.port()))
                                         .token(device("dev-drop-" + i))
                                         .http(shared)));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> connections.size() == 1_000);
-            TestDevice oneMore = TestDevice.connect(server.port(), device("dev-more"));
+            TestDevice oneMore = TestDevice.connect(gateway.port(), device("dev-more"));
             assertThat(oneMore.awaitClose()).isEqualTo(1013);
             assertThat(oneMore.closeReason()).contains("too many connections");
         } finally {
@@ -355,7 +324,7 @@ class IngestRoutingTest {
     @Test
     void aBrowserPageFromAnotherOriginIsRefusedAtTheUpgradeWith403() throws Exception {
         CompletableFuture<DeviceSocket> foreign =
-                DeviceSocket.to(TestDevice.ingest(server.port()))
+                DeviceSocket.to(TestDevice.ingest(gateway.port()))
                         .token(device("dev-o"))
                         .header("Origin", "https://evil.example")
                         .connect(
@@ -374,10 +343,10 @@ class IngestRoutingTest {
 
         try (TestDevice allowed =
                         TestDevice.open(
-                                DeviceSocket.to(TestDevice.ingest(server.port()))
+                                DeviceSocket.to(TestDevice.ingest(gateway.port()))
                                         .token(device("dev-o2"))
                                         .header("Origin", "https://dashboard.example"));
-                TestDevice noOrigin = TestDevice.connect(server.port(), device("dev-o3"))) {
+                TestDevice noOrigin = TestDevice.connect(gateway.port(), device("dev-o3"))) {
             allowed.send(Readings.batch(1, 1));
             writer.next().complete(null);
             assertThat(allowed.next().getAck().getSeq()).isEqualTo(1);
@@ -391,15 +360,15 @@ class IngestRoutingTest {
     void beyondItsCapPerSourceAddressADeviceIsClosedWith1013() throws Exception {
         stop();
         start(Map.of("max-connections-per-address", "2"));
-        try (TestDevice a = TestDevice.connect(server.port(), device("dev-a1"));
-                TestDevice b = TestDevice.connect(server.port(), device("dev-a2"))) {
+        try (TestDevice a = TestDevice.connect(gateway.port(), device("dev-a1"));
+                TestDevice b = TestDevice.connect(gateway.port(), device("dev-a2"))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 2);
-            TestDevice third = TestDevice.connect(server.port(), device("dev-a3"));
+            TestDevice third = TestDevice.connect(gateway.port(), device("dev-a3"));
             assertThat(third.awaitClose()).isEqualTo(1013);
             assertThat(third.closeReason()).contains("address");
             b.abort();
             await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 1);
-            try (TestDevice again = TestDevice.connect(server.port(), device("dev-a4"))) {
+            try (TestDevice again = TestDevice.connect(gateway.port(), device("dev-a4"))) {
                 again.send(Readings.batch(1, 1));
                 writer.next().complete(null);
                 assertThat(again.next().getAck().getSeq())
@@ -411,7 +380,7 @@ class IngestRoutingTest {
 
     @Test
     void theHttpPathRefusesBadRequestsWithTheirStatus() throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/telemetry");
+        URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/telemetry");
         DeviceHttp http = new DeviceHttp(HTTP, uri, WireFormat.PROTOBUF);
         byte[] batch = Readings.batch(1, 1).getBatch().toByteArray();
 
@@ -441,7 +410,7 @@ class IngestRoutingTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
