@@ -4,110 +4,272 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sonde.platform.kafka.KafkaConfig;
+import io.sonde.proto.v1.Downlink;
+import io.sonde.proto.v1.Reading;
+import io.sonde.proto.v1.TelemetryBatch;
+import io.sonde.proto.v1.Uplink;
 import io.sonde.stack.LocalStack;
 import io.sonde.stack.StackConfig;
 import io.sonde.testing.SharedKafka;
+import io.sonde.testing.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The dashboard in a real headless Chromium against the running stack with simulated devices: what
- * an operator sees. Skipped, with the reason printed, where Debian's chromium and chromium-driver
- * are not installed.
+ * The dashboard in a real headless Chromium against the whole stack on the test broker, looked at
+ * as an operator would: the fleet fills, a device's chart shows history and then live readings,
+ * alerts of a rule made in the page come and clear, the page falls back from WebSocket to SSE to
+ * long-poll when a proxy refuses the better path, and it resumes across gateway restarts with
+ * nothing missed and nothing twice. Each view is saved as a screenshot under {@code
+ * target/screenshots} at desktop and phone width.
+ *
+ * <p>Skipped, with the reason printed, where Debian's chromium and chromium-driver are not
+ * installed. One stack for the class; the tests that restart the push gateway or add a thousand
+ * devices run last.
  */
 @ExtendWith(SharedKafka.class)
-@Timeout(240)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
 class DashboardBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @Test
-    void showsTheFleetLiveAndADevicesChart(KafkaConfig kafka, @TempDir Path dir) throws Exception {
-        boolean browser = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!browser) {
+    private LocalStack stack;
+    private Path dir;
+    private final AtomicInteger profiles = new AtomicInteger();
+
+    @BeforeAll
+    void startStack(KafkaConfig kafka) throws Exception {
+        if (!Browser.installed()) {
             System.out.println(
                     "[sonde-test] DashboardBrowserIT skipped: install chromium and"
                             + " chromium-driver");
         }
-        Assumptions.assumeTrue(browser, "no /usr/bin/chromium or /usr/bin/chromedriver");
-        StackConfig config = StackConfig.onCluster(dir, kafka);
-        try (LocalStack stack = LocalStack.start(config)) {
-            stack.startServices();
-            stack.startSimulator(3, 2);
-            WebDriver driver = chromium(dir.resolve("chromium-profile"));
-            try {
-                driver.get(stack.dashboardUri(Duration.ofMinutes(10)).toString());
-                await().atMost(WAIT).until(() -> state(driver).equals("live"));
-                await().atMost(WAIT)
-                        .until(() ->
-                                driver.findElements(
-                                                        By.cssSelector(
-                                                                "#fleet-body tr[data-device-id]"))
-                                                .size()
-                                        == 3);
-                assertThat(driver.getCurrentUrl()).doesNotContain("token=");
+        Assumptions.assumeTrue(Browser.installed(), "no /usr/bin/chromium or chromedriver");
+        dir = Files.createTempDirectory("sonde-dashboard-it");
+        stack = LocalStack.start(StackConfig.onCluster(dir, kafka));
+        stack.startServices();
+        stack.startSimulator(3, 2);
+    }
 
-                WebElement row =
-                        driver.findElement(
-                                By.cssSelector("#fleet-body tr[data-device-id='sim-1']"));
-                assertThat(row.getAttribute("data-online")).isEqualTo("true");
-                assertThat(row.findElement(By.cssSelector("[data-field=metrics]")).getText())
-                        .contains("temperature");
-
-                row.click();
-                await().atMost(WAIT)
-                        .until(() ->
-                                "sim-1"
-                                        .equals(
-                                                driver.findElement(By.id("device-detail"))
-                                                        .getAttribute("data-device-id")));
-                await().atMost(WAIT).until(() -> points(driver) >= 2);
-            } finally {
-                driver.quit();
-            }
+    @AfterAll
+    void stopStack() {
+        if (stack != null) {
+            stack.close();
         }
     }
 
-    private static String state(WebDriver driver) {
-        return driver.findElement(By.id("connection-status")).getAttribute("data-state");
+    @Test
+    @Order(1)
+    void fleetFillsAndADeviceViewShowsHistoryThenLiveReadings() throws Exception {
+        try (Browser page = browser();
+                TestDevice device = device("probe-1")) {
+            send(device, 1, 5, 20.0);
+            page.get(dashboard("#/fleet"));
+            await().atMost(WAIT).until(() -> transport(page).equals("ws"));
+            await().atMost(WAIT)
+                    .until(() -> page.findAll("#fleet-body tr[data-device-id]").size() >= 4);
+            assertThat(page.driver.getCurrentUrl()).doesNotContain("token=");
+            WebElement sim = page.find("#fleet-body tr[data-device-id='sim-1']");
+            assertThat(sim.getDomAttribute("data-online")).isEqualTo("true");
+            assertThat(
+                            sim.findElement(
+                                            org.openqa.selenium.By.cssSelector(
+                                                    "[data-field=metrics]"))
+                                    .getText())
+                    .contains("temperature");
+            screenshots(page, "fleet");
+
+            page.find("#fleet-body tr[data-device-id='probe-1']").click();
+            // The five readings sent before the view opened: history from Kafka.
+            await().atMost(WAIT).until(() -> page.number("#device-view", "data-readings") == 5);
+            assertThat(page.attribute("#device-view", "data-first-seq")).isEqualTo("1");
+
+            long sent = System.nanoTime();
+            send(device, 6, 1, 21.0);
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> page.number("#device-view", "data-last-seq") == 6);
+            System.out.printf(
+                    "[sonde-test] a reading reached the device chart %d ms after its ack%n",
+                    (System.nanoTime() - sent) / 1_000_000);
+            assertThat(page.number("#device-view", "data-duplicates")).isZero();
+            assertThat(page.number(".chart[data-kind=raw][data-metric=temperature]", "data-points"))
+                    .isEqualTo(6);
+            screenshots(page, "device");
+            assertThat(page.scriptErrors()).isEmpty();
+        }
     }
 
-    private static int points(WebDriver driver) {
-        String p = driver.findElement(By.id("telemetry-chart")).getAttribute("data-points");
-        return p == null || p.isBlank() ? 0 : Integer.parseInt(p);
+    @Test
+    @Order(2)
+    void aRuleMadeInThePageRaisesAnAlertThatShowsAndClears() throws Exception {
+        try (Browser page = browser();
+                TestDevice device = device("probe-2")) {
+            page.get(dashboard("#/rules"));
+            await().atMost(WAIT).until(() -> page.find("#rule-new").isDisplayed());
+            page.find("#rule-new").click();
+            type(page, "id", "probe-hot");
+            type(page, "metric", "temperature");
+            type(page, "devices", "probe-2");
+            page.find("#rule-form button[type=submit]").click();
+            // No threshold: the gateway's refusal names the field, and the page shows it there.
+            await().atMost(WAIT).until(() -> page.find("[data-error-for=threshold]").isDisplayed());
+            assertThat(page.find("[data-error-for=threshold]").getText()).isNotBlank();
+            assertThat(page.find("#rule-form [name=threshold]").getDomAttribute("aria-invalid"))
+                    .isEqualTo("true");
+            screenshots(page, "rules-error");
+
+            type(page, "threshold", "50");
+            type(page, "clearThreshold", "40");
+            new org.openqa.selenium.support.ui.Select(page.find("#rule-form [name=severity]"))
+                    .selectByVisibleText("critical");
+            page.find("#rule-form button[type=submit]").click();
+            await().atMost(WAIT)
+                    .until(() -> !page.findAll("#rules-body tr[data-rule-id=probe-hot]").isEmpty());
+            assertThat(page.find("#rule-form").isDisplayed()).isFalse();
+            screenshots(page, "rules");
+
+            page.get(dashboard("#/alerts"));
+            send(device, 1, 1, 60.0);
+            String row = "#alerts-body tr[data-alert-id^='probe-hot/probe-2/']";
+            await().atMost(WAIT).until(() -> page.attribute(row, "data-state").equals("active"));
+            assertThat(page.attribute(row, "data-severity")).isEqualTo("critical");
+            assertThat(page.driver.getTitle()).startsWith("(1)");
+            assertThat(page.find("#alert-count").getText()).isEqualTo("1");
+            screenshots(page, "alerts");
+
+            send(device, 2, 1, 30.0);
+            await().atMost(WAIT).until(() -> page.attribute(row, "data-state").equals("cleared"));
+            assertThat(page.findAll(row)).hasSize(1);
+            assertThat(page.driver.getTitle()).isEqualTo("Sonde");
+            assertThat(page.scriptErrors()).isEmpty();
+        }
     }
 
-    private static WebDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--no-first-run",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service =
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(CHROMEDRIVER.toFile())
-                        .build();
-        return new ChromeDriver(service, options);
+    @Test
+    @Order(3)
+    void anExpiredTokenIsSaidSo() {
+        try (Browser page = browser()) {
+            String token =
+                    stack.issuer().viewer("late", List.of("*"), false, Duration.ofSeconds(6));
+            page.get(
+                    stack.dashboardUri(Duration.ofHours(1))
+                            .resolve("/?token=" + token + "#/fleet")
+                            .toString());
+            await().atMost(WAIT).until(() -> transport(page).equals("ws"));
+            // Not admin: the rules are read only.
+            page.get(page.driver.getCurrentUrl().replace("#/fleet", "#/rules"));
+            await().atMost(WAIT).until(() -> page.find("#rules-read-only").isDisplayed());
+            assertThat(page.find("#rule-new").isDisplayed()).isFalse();
+            await().atMost(WAIT).until(() -> page.find("#auth-notice").isDisplayed());
+            assertThat(page.find("#auth-notice").getText()).contains("expired");
+            assertThat(page.attribute("#connection-status", "data-state")).isEqualTo("offline");
+        }
+    }
+
+    /**
+     * A proxy refuses the WebSocket path: the page uses SSE. Then SSE is refused too and the
+     * gateway restarts: the page comes back on long-poll. Then the paths open and the gateway
+     * restarts again: back on WebSocket. Readings sent all along, also while the gateway was down,
+     * arrive all, once each, in order.
+     */
+    @Test
+    @Order(4)
+    void fallsBackToSseThenLongPollAndResumesAcrossRestartsWithNothingLostOrTwice()
+            throws Exception {
+        try (RefusingProxy proxy = new RefusingProxy(stack.push().port());
+                Browser page = browser();
+                TestDevice device = device("probe-3")) {
+            proxy.refuse("/v1/ws");
+            String token =
+                    stack.issuer().viewer("viewer", List.of("*"), false, Duration.ofHours(1));
+            page.get("http://localhost:" + proxy.port() + "/?token=" + token + "#/device/probe-3");
+            await().atMost(WAIT).until(() -> transport(page).equals("sse"));
+            send(device, 1, 20, 20.0);
+            await().atMost(WAIT).until(() -> page.number("#device-view", "data-last-seq") == 20);
+
+            proxy.refuse("/v1/ws", "/v1/events");
+            stack.restartPushGateway();
+            send(device, 21, 20, 21.0);
+            await().atMost(WAIT).until(() -> transport(page).equals("poll"));
+            await().atMost(WAIT).until(() -> page.number("#device-view", "data-last-seq") == 40);
+            screenshots(page, "device-long-poll");
+
+            proxy.refuse();
+            send(device, 41, 10, 22.0);
+            stack.restartPushGateway();
+            send(device, 51, 10, 23.0);
+            await().atMost(WAIT).until(() -> transport(page).equals("ws"));
+            await().atMost(WAIT).until(() -> page.number("#device-view", "data-last-seq") == 60);
+            assertThat(page.number("#device-view", "data-readings")).isEqualTo(60);
+            assertThat(page.number("#device-view", "data-first-seq")).isEqualTo(1);
+            assertThat(page.number("#device-view", "data-duplicates")).isZero();
+            assertThat(page.number("#device-view", "data-out-of-order")).isZero();
+            List<String> errors = page.consoleErrors();
+            assertThat(errors).noneMatch(m -> m.contains(token), "no token in the console");
+            assertThat(Browser.scriptErrors(errors)).isEmpty();
+        }
+    }
+
+    private static void type(Browser page, String field, String text) {
+        WebElement input = page.find("#rule-form [name=" + field + "]");
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private Browser browser() {
+        return Browser.open(dir.resolve("chromium-" + profiles.incrementAndGet()));
+    }
+
+    private String dashboard(String hash) {
+        return stack.dashboardUri(Duration.ofHours(1)) + hash;
+    }
+
+    private TestDevice device(String id) {
+        return TestDevice.connect(
+                stack.ingest().port(), stack.issuer().device(id, Duration.ofHours(1)));
+    }
+
+    /** Sends readings {@code first..first+count-1} of {@code temperature} and waits for the ack. */
+    private static void send(TestDevice device, int first, int count, double temperature)
+            throws InterruptedException {
+        TelemetryBatch.Builder batch = TelemetryBatch.newBuilder();
+        long now = System.currentTimeMillis();
+        for (int seq = first; seq < first + count; seq++) {
+            batch.addReadings(
+                    Reading.newBuilder()
+                            .setSeq(seq)
+                            .setTimeUnixNano((now - (first + count - seq) * 10L) * 1_000_000L)
+                            .putMetrics("temperature", temperature));
+        }
+        device.send(Uplink.newBuilder().setBatch(batch).build());
+        Downlink reply = device.next();
+        assertThat(reply.hasAck()).as("reply %s", reply).isTrue();
+        assertThat(reply.getAck().getSeq()).isEqualTo(first + count - 1L);
+    }
+
+    private static String transport(Browser page) {
+        return page.attribute("#connection-status", "data-transport");
+    }
+
+    private static void screenshots(Browser page, String name) {
+        page.screenshot(name + "-desktop");
+        page.size(Browser.PHONE);
+        page.screenshot(name + "-phone");
+        page.size(Browser.DESKTOP);
     }
 }

@@ -93,12 +93,29 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public Service startPushGateway() {
+        return startPushGateway(Ports.preferred(config.pushPort()));
+    }
+
+    /**
+     * Stops the push gateway and starts a new one on the same port, as an operator's restart would:
+     * clients of the old one reconnect to the same address. For tests of resuming.
+     */
+    public Service restartPushGateway() {
+        Service old = push();
+        int port = old.port();
+        old.close();
+        started.remove(old);
+        services.remove(old);
+        return startPushGateway(port);
+    }
+
+    private Service startPushGateway(int port) {
         Map<String, String> extra = new HashMap<>();
         // The REST routes for history, alerts and rules go to this stack's processor.
         stream.ifPresent(p ->
                 extra.put("sonde.push.processor-url", "http://" + config.host() + ":" + p.port()));
-        Service s =
-                PushGatewayMain.start(config(PushGatewayMain.SERVICE, config.pushPort(), extra));
+        extra.put("server.port", Integer.toString(port));
+        Service s = PushGatewayMain.start(config(PushGatewayMain.SERVICE, port, extra));
         push = Optional.of(track(s));
         return s;
     }
@@ -205,7 +222,7 @@ public final class LocalStack implements AutoCloseable {
 
     private Config config(String service, int preferredPort, Map<String, String> extra) {
         Map<String, String> flags = new HashMap<>(extra);
-        flags.put("server.port", Integer.toString(Ports.preferred(preferredPort)));
+        flags.putIfAbsent("server.port", Integer.toString(Ports.preferred(preferredPort)));
         flags.put("server.host", config.host());
         flags.put("sonde.kafka.bootstrap-servers", bootstrapServers);
         flags.put("sonde.kafka.topic-prefix", config.topicPrefix());
