@@ -41,7 +41,7 @@ function main() {
 
   new FleetView(
     {
-      body: $('fleet-body'), empty: $('fleet-empty'), count: $('device-count'), filter: $('fleet-filter'),
+      body: $('fleet-body'), scroller: $('fleet-scroll'), empty: $('fleet-empty'), count: $('device-count'), filter: $('fleet-filter'),
       status: $('fleet-status'), headers: [...document.querySelectorAll('#fleet-table [data-sort]')],
     },
     fleet, alerts, frames, (id) => { location.hash = `#/device/${encodeURIComponent(id)}`; },

@@ -38,13 +38,16 @@ export class FrameScheduler {
       try {
         job();
       } catch (error) {
-        console.warn('a view update failed', error);
+        console.error('a view update failed', error);
       }
     }
     const took = performance.now() - started;
     this.frames += 1;
     this.maxPassesPerFrame = Math.max(this.maxPassesPerFrame, this.passesThisFrame);
-    this.longestPassMs = Math.max(this.longestPassMs, took);
+    if (took > this.longestPassMs) {
+      this.longestPassMs = took;
+      this.report.dataset.longestWritePassJobs = String(jobs.length);
+    }
     const data = this.report.dataset;
     data.framesWithWrites = String(this.frames);
     data.maxWritePassesPerFrame = String(this.maxPassesPerFrame);

@@ -94,6 +94,17 @@ final class Browser implements AutoCloseable {
         return value == null ? "" : value.toString();
     }
 
+    /** The attribute of every element matching {@code css}, read in one script call. */
+    @SuppressWarnings("unchecked")
+    List<String> attributes(String css, String name) {
+        return (List<String>)
+                driver.executeScript(
+                        "return [...document.querySelectorAll(arguments[0])]"
+                                + ".map(e => e.getAttribute(arguments[1]));",
+                        css,
+                        name);
+    }
+
     long number(String css, String name) {
         String value = attribute(css, name);
         return value.isBlank() || value.equals("null") ? -1 : Long.parseLong(value);

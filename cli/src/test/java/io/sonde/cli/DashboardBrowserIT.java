@@ -8,6 +8,7 @@ import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.Uplink;
+import io.sonde.simulator.Simulator;
 import io.sonde.stack.LocalStack;
 import io.sonde.stack.StackConfig;
 import io.sonde.testing.SharedKafka;
@@ -222,6 +223,73 @@ class DashboardBrowserIT {
             List<String> errors = page.consoleErrors();
             assertThat(errors).noneMatch(m -> m.contains(token), "no token in the console");
             assertThat(Browser.scriptErrors(errors)).isEmpty();
+        }
+    }
+
+    /**
+     * A thousand devices: the fleet holds them all, and however many device events arrive, the page
+     * writes the DOM at most once per animation frame. The frame and long-task numbers are printed,
+     * not asserted (performance belongs in benchmarks); README records them.
+     */
+    @Test
+    @Order(5)
+    void aFleetOfAThousandDevicesIsWrittenOncePerFrame() throws Exception {
+        try (Browser page = browser();
+                Simulator fleet = stack.startSimulator(1000, 0.5, "fleet-")) {
+            page.get(dashboard("#/fleet"));
+            page.find("#fleet-filter").sendKeys("fleet-");
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> page.number("#fleet-table", "data-devices") == 1000);
+            // Windowed: the table holds the rows in sight, not a thousand.
+            assertThat(page.number("#fleet-table", "data-rendered")).isBetween(10L, 60L);
+            assertThat(page.find("#device-count").getText()).contains("(1000 shown)");
+            page.driver.executeScript(
+                    "window.__frames = []; window.__longTasks = [];new PerformanceObserver(l =>"
+                        + " window.__longTasks.push(...l.getEntries().map(e =>"
+                        + " e.duration))).observe({type: 'longtask'});let last ="
+                        + " performance.now();const tick = t => { window.__frames.push(t - last);"
+                        + " last = t; if (window.__frames.length < 100000)"
+                        + " requestAnimationFrame(tick); };requestAnimationFrame(tick);");
+            long events = page.number("body", "data-frames-with-writes");
+            await().pollDelay(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> true);
+            @SuppressWarnings("unchecked")
+            List<Number> frames =
+                    (List<Number>) page.driver.executeScript("return window.__frames;");
+            @SuppressWarnings("unchecked")
+            List<Number> longTasks =
+                    (List<Number>) page.driver.executeScript("return window.__longTasks;");
+            double[] gaps = frames.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+            System.out.printf(
+                    "[sonde-test] fleet of 1,000: %d frames in 10 s, frame gap p50 %.1f ms,"
+                            + " p99 %.1f ms, max %.1f ms; %d long tasks (max %.0f ms);"
+                            + " %d frames wrote the DOM, longest write pass %s ms (%s jobs)%n",
+                    gaps.length,
+                    gaps[gaps.length / 2],
+                    gaps[(int) (gaps.length * 0.99)],
+                    gaps[gaps.length - 1],
+                    longTasks.size(),
+                    longTasks.stream().mapToDouble(Number::doubleValue).max().orElse(0),
+                    page.number("body", "data-frames-with-writes") - events,
+                    page.attribute("body", "data-longest-write-pass-ms"),
+                    page.attribute("body", "data-longest-write-pass-jobs"));
+            assertThat(page.number("body", "data-max-write-passes-per-frame")).isEqualTo(1);
+            // Sorted by last seen, newest first: the first rows are the ones heard from last.
+            page.find("#fleet-table [data-sort=last-seen]").click();
+            page.find("#fleet-table [data-sort=last-seen]").click();
+            await().atMost(WAIT)
+                    .until(() ->
+                            page.attribute("#fleet-table th:nth-child(3)", "aria-sort")
+                                    .equals("descending"));
+            page.driver.executeScript("document.getElementById('fleet-scroll').scrollTop = 20000");
+            await().atMost(WAIT)
+                    .until(() ->
+                            !page.attributes("#fleet-body tr", "data-device-id").isEmpty()
+                                    && !page.attributes("#fleet-body tr", "data-device-id")
+                                            .contains("fleet-1"));
+            screenshots(page, "fleet-1000");
+            assertThat(page.scriptErrors()).isEmpty();
         }
     }
 

@@ -141,11 +141,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Simulated devices against the stack's ingest gateway, with tokens from the dev key. */
     public Simulator startSimulator(int devices, double rate) {
+        return startSimulator(devices, rate, SimulatorConfig.DEFAULT_DEVICE_PREFIX);
+    }
+
+    /** As {@link #startSimulator(int, double)}, with device ids {@code prefix1..prefixN}. */
+    public Simulator startSimulator(int devices, double rate, String prefix) {
         SimulatorConfig sim =
                 SimulatorConfig.builder(
                                 ingestUri(), id -> keys.issuer().device(id, DEVICE_TOKEN_TTL))
                         .devices(devices)
                         .rate(rate)
+                        .devicePrefix(prefix)
                         .build();
         Simulator simulator = Simulator.start(sim);
         started.push(simulator);
