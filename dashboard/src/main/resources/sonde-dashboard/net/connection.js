@@ -39,11 +39,12 @@ export class Connection {
    * @param {function({state: string, transport: ?string, detail: string, auth: ?string})} onState
    *     state is 'connecting', 'live', 'reconnecting' or 'offline' (the token will not do)
    */
-  constructor(token, onState, { transports = TRANSPORTS, backoff = new Backoff() } = {}) {
+  constructor(token, onState, { transports = TRANSPORTS, backoff = new Backoff(), probeFirstMs = PROBE_FIRST_MS } = {}) {
     this.token = token;
     this.onState = onState;
     this.transports = transports;
     this.backoff = backoff;
+    this.probeFirstMs = probeFirstMs;
     this.subscriptions = new Map();
     this.attempt = null;
     this.stopped = true;
@@ -123,7 +124,7 @@ export class Connection {
   // Probe delays grow 15 s, 30 s, 60 s, ... up to 5 min, each ±25 %, so that the dashboards
   // behind one refusing proxy do not probe in step.
   scheduleProbe(attempt) {
-    const step = Math.min(PROBE_MAX_MS, PROBE_FIRST_MS * 2 ** Math.min(this.probes, 10));
+    const step = Math.min(PROBE_MAX_MS, this.probeFirstMs * 2 ** Math.min(this.probes, 10));
     this.probes += 1;
     attempt.probeTimer = setTimeout(() => this.probe(attempt), step * (0.75 + Math.random() / 2));
   }

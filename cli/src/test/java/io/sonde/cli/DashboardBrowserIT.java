@@ -74,6 +74,28 @@ class DashboardBrowserIT {
         }
     }
 
+    /**
+     * The page's own logic, in the same browser: connection fallback, reconnects and cursors under
+     * random failures (scripted transports), backoff bounds, the alert lifecycle, channel patterns
+     * (test/modules.test.js, served from the test classpath only).
+     */
+    @Test
+    @Order(0)
+    void theDashboardModulesPassTheirTests() {
+        try (Browser page = browser()) {
+            page.get("http://localhost:" + stack.push().port() + "/test/index.html");
+            await().atMost(WAIT).until(() -> !page.attribute("body", "data-failed").isEmpty());
+            String results = page.find("#results").getText();
+            System.out.println(
+                    results.lines()
+                            .map(l -> "[sonde-test] js " + l)
+                            .reduce("", (a, b) -> a + b + "\n"));
+            assertThat(page.attribute("body", "data-failed")).as(results).isEqualTo("0");
+            assertThat(page.number("body", "data-passed")).isEqualTo(8);
+            assertThat(page.scriptErrors()).isEmpty();
+        }
+    }
+
     @Test
     @Order(1)
     void fleetFillsAndADeviceViewShowsHistoryThenLiveReadings() throws Exception {
