@@ -67,6 +67,8 @@ function main() {
   );
 
   if (allows(claims.channels, 'devices')) connection.subscribe('devices', (event, data) => event === 'device' && fleet.apply(data));
+  else notice('fleet-empty', 'This token may not read the devices channel.');
+  if (!allows(claims.channels, 'alerts')) notice('alerts-notice', 'This token may not read the alerts channel.');
   if (allows(claims.channels, 'alerts')) {
     connection.subscribe('alerts', (event, data) => event === 'alert' && alerts.apply(data));
     // Cleared alerts are not in the channel's snapshot; the REST history has them. The stream
@@ -99,6 +101,11 @@ function main() {
 function expiredMessage(claims) {
   const at = new Date(claims.expiresAt).toLocaleString();
   return `Your viewer token expired (${at}). Open a fresh dashboard address (./sonde demo prints one, ./sonde token viewer makes a token).`;
+}
+
+function notice(id, message) {
+  $(id).textContent = message;
+  $(id).hidden = false;
 }
 
 function showNotice(message) {

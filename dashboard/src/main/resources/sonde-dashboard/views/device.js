@@ -173,13 +173,14 @@ export class DeviceView {
 
   chart(name) {
     if (this.charts.has(name)) return;
-    const width = this.el.charts.clientWidth || 600;
     const latest = el('span', { class: 'latest' });
     const rawBox = el('div', { class: 'chart', dataset: { kind: 'raw', metric: name, points: '0' } });
     const windowBox = el('div', { class: 'chart', dataset: { kind: 'windows', metric: name, points: '0' } });
     const card = el('section', { class: 'metric-card', 'aria-label': name },
       el('h3', {}, name, ' ', latest), rawBox, windowBox);
     this.el.charts.append(card);
+    // The card's width: one column on narrow screens, half the view on wide ones.
+    const width = rawBox.clientWidth || 600;
     const raw = new uPlot(
       chartOptions(width, () => this.rawRange(), [{ label: `${name} (reading)`, stroke: '#2563c9', width: 1.5 }]),
       [[], []],
@@ -228,7 +229,12 @@ export class DeviceView {
 
   windowRange() {
     const now = Date.now() / 1000;
-    return [now - HISTORY[this.window] / 1000, now];
+    let oldest = now;
+    for (const a of this.windows.values()) {
+      if (a.window === this.window && a.start / 1000 < oldest) oldest = a.start / 1000;
+    }
+    const from = Math.max(oldest, now - HISTORY[this.window] / 1000);
+    return [Math.min(from, now - 2 * MIN_SPAN_S), now];
   }
 
   drawRecent() {
@@ -241,9 +247,9 @@ export class DeviceView {
   }
 
   resize() {
-    const width = this.el.charts.clientWidth;
-    if (!width) return;
     this.charts?.forEach((chart) => {
+      const width = chart.rawBox.clientWidth;
+      if (!width) return;
       chart.raw.setSize({ width, height: CHART_HEIGHT });
       chart.windows.setSize({ width, height: CHART_HEIGHT });
     });
@@ -260,6 +266,8 @@ function chartOptions(width, range, series) {
     width,
     height: CHART_HEIGHT,
     scales: { x: { time: true, range } },
+    // Room for values like 1,013.25 on the y axis.
+    axes: [{}, { size: 64 }],
     series: [{}, ...series],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },

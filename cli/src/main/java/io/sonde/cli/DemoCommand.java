@@ -60,9 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                 "[sonde] starting Kafka, stream-processor, ingest-gateway and push-gateway...");
         LocalStack stack;
         try {
-            stack =
-                    LocalStack.start(
-                            StackConfig.builder(data).documentedPorts().partitions(3).build());
+            stack = LocalStack.start(demoRules(StackConfig.builder(data)).build());
         } catch (RuntimeException e) {
             System.err.println("[sonde] Kafka did not start: " + e.getMessage());
             return 1;
@@ -92,6 +90,56 @@ final class DemoCommand implements Callable<Integer> {
         printBanner(stack);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Alert rules the simulated devices trip now and then (their temperature peaks once per
+     * 10-minute simulated day), so that the demo's alert feed is not empty. Written at start only
+     * where the rules topic has no record of the id: a rule deleted in the dashboard stays deleted.
+     */
+    private static StackConfig.Builder demoRules(StackConfig.Builder config) {
+        String[][] rules = {
+            {
+                "id",
+                "temp-high",
+                "metric",
+                "temperature",
+                "op",
+                ">",
+                "threshold",
+                "28",
+                "clearThreshold",
+                "27",
+                "forSeconds",
+                "15",
+                "severity",
+                "warning"
+            },
+            {
+                "id",
+                "signal-weak",
+                "metric",
+                "rssi",
+                "op",
+                "<",
+                "threshold",
+                "-82",
+                "clearThreshold",
+                "-78",
+                "forSeconds",
+                "5",
+                "severity",
+                "minor"
+            },
+            {"id", "silent", "kind", "absence", "afterSeconds", "60", "severity", "major"},
+        };
+        for (int i = 0; i < rules.length; i++) {
+            for (int f = 0; f < rules[i].length; f += 2) {
+                config.streamSetting(
+                        "sonde.stream.rules." + i + "." + rules[i][f], rules[i][f + 1]);
+            }
+        }
+        return config;
     }
 
     private void printBanner(LocalStack stack) {

@@ -311,6 +311,10 @@ class DashboardBrowserIT {
                                     && !page.attributes("#fleet-body tr", "data-device-id")
                                             .contains("fleet-1"));
             screenshots(page, "fleet-1000");
+            // A simulated device that has streamed since the class began: its charts for the docs.
+            page.get(dashboard("#/device/sim-1"));
+            await().atMost(WAIT).until(() -> page.number("#device-view", "data-readings") > 40);
+            screenshots(page, "device-streaming");
             assertThat(page.scriptErrors()).isEmpty();
         }
     }

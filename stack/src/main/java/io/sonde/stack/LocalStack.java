@@ -127,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** A stream processor with its own application id (so its own group) and state directory. */
     public Service startStreamProcessor(String applicationId) {
-        Map<String, String> extra = new HashMap<>();
+        Map<String, String> extra = new HashMap<>(config.streamSettings());
         extra.put("sonde.stream.application-id", applicationId);
         extra.put(
                 "sonde.stream.state-dir",

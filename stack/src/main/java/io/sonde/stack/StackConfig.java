@@ -2,6 +2,8 @@ package io.sonde.stack;
 
 import io.sonde.platform.kafka.KafkaConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Optional;
  * @param pushPort preferred push gateway port
  * @param host the address the services listen on
  * @param partitions partitions of topics the stack creates
+ * @param streamSettings extra settings of the stream processor (e.g. starting alert rules)
  */
 public record StackConfig(
         Path dataDir,
@@ -27,7 +30,12 @@ public record StackConfig(
         int streamPort,
         int pushPort,
         String host,
-        int partitions) {
+        int partitions,
+        Map<String, String> streamSettings) {
+
+    public StackConfig {
+        streamSettings = Map.copyOf(streamSettings);
+    }
 
     /** The documented ports; the demo's choice. */
     public static final int KAFKA_PORT = 9092;
@@ -62,6 +70,7 @@ public record StackConfig(
         private int streamPort;
         private int pushPort;
         private int partitions = DEFAULT_PARTITIONS;
+        private final Map<String, String> streamSettings = new HashMap<>();
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -92,6 +101,12 @@ public record StackConfig(
             return this;
         }
 
+        /** A setting of the stream processor, as a flag: {@code sonde.stream.rules.0.id=...}. */
+        public Builder streamSetting(String key, String value) {
+            streamSettings.put(key, value);
+            return this;
+        }
+
         public StackConfig build() {
             return new StackConfig(
                     dataDir,
@@ -102,7 +117,8 @@ public record StackConfig(
                     streamPort,
                     pushPort,
                     LOOPBACK,
-                    partitions);
+                    partitions,
+                    streamSettings);
         }
     }
 }
