@@ -37,7 +37,7 @@ function main() {
     dropToken();
     showNotice(message);
   };
-  if (claims.expiresAt) setTimeout(() => onRefused(expiredMessage(claims)), claims.expiresAt - Date.now());
+  if (claims.expiresAt) atTime(claims.expiresAt, () => onRefused(expiredMessage(claims)));
 
   new FleetView(
     {
@@ -55,7 +55,11 @@ function main() {
       panel: $('device-view'), title: $('device-title'), status: $('device-status'), lastSeen: $('device-last-seen'),
       windowSelect: $('window-select'), charts: $('device-charts'), recent: $('recent-body'), notice: $('device-notice'),
     },
-    { connection, api, fleet, alerts, frames, alertList: new AlertList($('device-alerts-body'), $('device-alerts-empty')) },
+    {
+      connection, api, fleet, alerts, frames,
+      alertList: new AlertList($('device-alerts-body'), $('device-alerts-empty')),
+      canRead: (channel) => allows(claims.channels, channel),
+    },
   );
   const rules = new RulesView(
     {
@@ -70,12 +74,19 @@ function main() {
   else notice('fleet-empty', 'This token may not read the devices channel.');
   if (!allows(claims.channels, 'alerts')) notice('alerts-notice', 'This token may not read the alerts channel.');
   if (allows(claims.channels, 'alerts')) {
-    connection.subscribe('alerts', (event, data) => event === 'alert' && alerts.apply(data));
-    // Cleared alerts are not in the channel's snapshot; the REST history has them. The stream
-    // is subscribed first, so nothing raised or cleared meanwhile is missed.
-    api.alerts('all').then((list) => list.forEach((a) => alerts.apply(a)), (e) => {
-      $('alerts-notice').textContent = `Alert history unavailable: ${e.message}`;
-      $('alerts-notice').hidden = false;
+    // Cleared alerts are not in the channel's snapshot; the REST history has them. It is asked
+    // once the gateway holds the subscription (and again after every fresh start of it), so an
+    // alert that changed meanwhile arrives on the stream, and a clear is never missed: the
+    // book lets a cleared alert win over an active copy.
+    let historyLoaded = false;
+    connection.subscribe('alerts', (event, data) => {
+      if (event === 'alert') alerts.apply(data);
+      else if (event === 'subscribed' && (data.fresh || !historyLoaded)) {
+        api.alerts('all').then((list) => {
+          historyLoaded = true;
+          list.forEach((a) => alerts.apply(a));
+        }, (e) => notice('alerts-notice', `Alert history unavailable: ${e.message}`));
+      }
     });
   }
   connection.start();
@@ -96,6 +107,13 @@ function main() {
   };
   window.addEventListener('hashchange', route);
   route();
+}
+
+// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a later time is waited for in steps.
+function atTime(epochMs, action) {
+  const left = epochMs - Date.now();
+  if (left <= 0) return action();
+  setTimeout(() => atTime(epochMs, action), Math.min(left, 2 ** 31 - 1));
 }
 
 function expiredMessage(claims) {

@@ -84,7 +84,9 @@ test('channel patterns: * is any run of characters, everything else literal', ()
 
 // Scripted transports over a model gateway: every channel has a log of numbered events; a
 // subscription delivers from right after its cursor (or from the start). Each transport, when
-// made, draws what it will do: fail before opening, or open, deliver some events and end.
+// made, draws what it will do: fail before opening, or open, deliver some events and end. They
+// do not stop when closed: late callbacks of a transport the connection has left must be ignored
+// by the connection itself.
 function world(random) {
   const logs = new Map();
   const made = [];
@@ -114,12 +116,10 @@ function world(random) {
         this.closed = true;
       }
       step() {
-        if (this.closed) return;
         if (this.plan.fails) return this.sink.ended({ reason: 'refused' });
         this.sink.opened();
         let left = this.plan.events;
         const tick = () => {
-          if (this.closed) return;
           for (const [channel, at] of this.subs) {
             const log = logs.get(channel) ?? [];
             if (at < log.length && left > 0) {
@@ -147,6 +147,7 @@ test('connection: across random failures, fallbacks and reconnects every channel
       transports: w.transports,
       backoff: new Backoff(1, 4, random),
       probeFirstMs: 5,
+      random,
     });
     const got = { a: [], b: [] };
     connection.subscribe('a', (e, d) => got.a.push(d.seq));
@@ -205,6 +206,34 @@ test('connection: on a fallback it probes the best transport and moves back once
   wsWorks = true;
   await until(() => states.at(-1)?.transport === 'ws', 'back on ws', 5000);
   check(connection.stats.promotions === 1, `promotions ${connection.stats.promotions}`);
+  connection.stop();
+});
+
+test('connection: a channel refused as unavailable is asked again, from its cursor', async () => {
+  const subscribes = [];
+  const errors = [];
+  class Busy {
+    static NAME = 'ws';
+    constructor(token, sink) {
+      this.sink = sink;
+      setTimeout(() => sink.opened(), 0);
+    }
+    subscribe(sub) {
+      subscribes.push(sub.cursor);
+      if (subscribes.length > 1) return;
+      setTimeout(() => {
+        this.sink.event(sub.channel, 'c1', 'alert', {});
+        this.sink.channelError(sub.channel, 'unavailable', 'history busy');
+      }, 0);
+    }
+    close() {}
+  }
+  const connection = new Connection('t', () => {}, { transports: [Busy] });
+  connection.subscribe('alerts', (event, data) => event === 'error' && errors.push(data.code));
+  connection.start();
+  await until(() => subscribes.length === 2, 'asked again', 5000);
+  check(subscribes[1] === 'c1', `second subscribe from ${subscribes[1]}`);
+  check(errors.join() === 'unavailable', `the view heard ${errors.join()}`);
   connection.stop();
 });
 

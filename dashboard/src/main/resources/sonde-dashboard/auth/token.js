@@ -36,7 +36,10 @@ export function dropToken() {
  */
 export function tokenCookie(token) {
   const secure = location.protocol === 'https:' ? '; Secure' : '';
-  document.cookie = `${COOKIE}=${token}; Path=/v1; SameSite=Strict${secure}`;
+  // Gone when the token is: a cookie outlives the tab, the token must not.
+  const expiresAt = readClaims(token)?.expiresAt ?? 0;
+  const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+  document.cookie = `${COOKIE}=${token}; Path=/v1; Max-Age=${maxAge}; SameSite=Strict${secure}`;
 }
 
 /**

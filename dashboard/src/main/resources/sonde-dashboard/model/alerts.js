@@ -41,6 +41,15 @@ export class AlertBook {
     return n;
   }
 
+  /** Active alerts per device id, counted once (for sorting a whole fleet by them). */
+  activeCounts() {
+    const counts = new Map();
+    for (const alert of this.alerts.values()) {
+      if (alert.state === 'active') counts.set(alert.deviceId, (counts.get(alert.deviceId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   forgetOldestCleared() {
     let oldest = null;
     for (const alert of this.alerts.values()) {

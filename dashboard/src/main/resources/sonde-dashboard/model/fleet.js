@@ -30,9 +30,13 @@ export class Fleet {
     return this.devices.values();
   }
 
-  /** Applies a `device` event; a snapshot repeating a known state changes nothing. */
+  /**
+   * Applies a `device` event; a state older than the known one changes nothing. Listeners hear
+   * (entry, isNew).
+   */
   apply(device) {
     let entry = this.devices.get(device.deviceId);
+    const isNew = !entry;
     if (!entry) {
       if (this.devices.size >= MAX_DEVICES) {
         this.refused += 1;
@@ -46,7 +50,7 @@ export class Fleet {
     const isNewer = device.lastSeen > (entry.sparkedAt ?? -1);
     entry.state = device;
     if (isNewer) this.recordSparks(entry, device);
-    this.listeners.forEach((listener) => listener(entry));
+    this.listeners.forEach((listener) => listener(entry, isNew));
   }
 
   recordSparks(entry, device) {

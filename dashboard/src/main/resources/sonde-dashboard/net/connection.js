@@ -10,7 +10,14 @@
 //
 // Every channel keeps the cursor of the last event it received (the same cursor on every
 // transport), and a reconnect subscribes with it: the gateway continues right after that event,
-// so nothing is missed and nothing comes twice.
+// so nothing is missed and nothing comes twice. A channel that has received nothing yet has no
+// cursor (WebSocket and SSE name positions only with events) and starts again as it first did
+// (snapshot or `since`); its handler hears 'subscribed' each time the gateway takes a
+// subscription, with {fresh: true} when it started without a cursor, so a view can reconcile
+// (the alert feed asks the REST history again).
+//
+// The backoff starts over only once a transport has stayed open for STABLE_MS: a gateway that
+// accepts and at once closes (too many streams, slow) is retried ever more slowly, not at once.
 //
 // Contract of a transport (ws-transport.js, sse-transport.js, poll-transport.js):
 //   new Transport(token, sink); subscribe({channel, cursor, since, snapshot});
@@ -19,7 +26,9 @@
 //   sink.event(channel, id, event, data)    per channel in the gateway's order;
 //   sink.gap(channel, id, data)             the cursor had expired; data.channels names them;
 //   sink.cursor(channel, cursor)            a newer position without an event (long-poll);
-//   sink.channelError(channel, code, msg)   the channel alone was refused (forbidden, bad cursor);
+//   sink.subscribed(channel)                the gateway took the channel's subscription;
+//   sink.channelError(channel, code, msg)   the channel alone was refused (forbidden, bad cursor,
+//                                           unavailable: history cannot be read just now);
 //   sink.ended({auth, reason})              once, the transport is gone; auth 'expired' or
 //                                           'refused' when the token will not do.
 // All calls happen on the page's main thread.
@@ -32,6 +41,10 @@ export const TRANSPORTS = [WsTransport, SseTransport, PollTransport];
 const OPEN_TIMEOUT_MS = 10000;
 const PROBE_FIRST_MS = 15000;
 const PROBE_MAX_MS = 300000;
+const STABLE_MS = 10000;
+// A channel refused as `unavailable` (the gateway cannot read its history just now) is asked again
+// after a delay between these two.
+const UNAVAILABLE_RETRY_MS = [1000, 3000];
 
 export class Connection {
   /**
@@ -39,12 +52,17 @@ export class Connection {
    * @param {function({state: string, transport: ?string, detail: string, auth: ?string})} onState
    *     state is 'connecting', 'live', 'reconnecting' or 'offline' (the token will not do)
    */
-  constructor(token, onState, { transports = TRANSPORTS, backoff = new Backoff(), probeFirstMs = PROBE_FIRST_MS } = {}) {
+  constructor(
+    token,
+    onState,
+    { transports = TRANSPORTS, backoff = new Backoff(), probeFirstMs = PROBE_FIRST_MS, random = Math.random } = {},
+  ) {
     this.token = token;
     this.onState = onState;
     this.transports = transports;
     this.backoff = backoff;
     this.probeFirstMs = probeFirstMs;
+    this.random = random;
     this.subscriptions = new Map();
     this.attempt = null;
     this.stopped = true;
@@ -57,7 +75,8 @@ export class Connection {
    * Receives `channel`'s events until the returned function is called.
    *
    * @param {function(string, object, ?string)} handler (event, data, id): event is an event name
-   *     ('telemetry', 'aggregate', 'alert', 'device'), 'gap' or 'error' ({code, message})
+   *     ('telemetry', 'aggregate', 'alert', 'device'), 'gap', 'subscribed' ({fresh}) or 'error'
+   *     ({code, message}); an exception it throws is logged and stops nothing else
    * @param {{since: ?string, snapshot: ?boolean}} start where a first subscription starts; a
    *     resumed one continues from its cursor
    */
@@ -107,7 +126,8 @@ export class Connection {
         const subscription = current() && this.subscriptions.get(channel);
         if (subscription && cursor) subscription.cursor = cursor;
       },
-      channelError: (channel, code, message) => current() && this.refused(channel, code, message),
+      subscribed: (channel) => current() && this.subscribed(channel),
+      channelError: (channel, code, message) => current() && this.refused(attempt, channel, code, message),
       ended: (outcome) => current() && this.failed(attempt, outcome),
     };
   }
@@ -115,7 +135,7 @@ export class Connection {
   opened(attempt) {
     clearTimeout(attempt.openTimer);
     attempt.opened = true;
-    this.backoff.reset();
+    attempt.stableTimer = setTimeout(() => this.backoff.reset(), STABLE_MS);
     this.report('live', `via ${attempt.name}`);
     if (attempt.index > 0) this.scheduleProbe(attempt);
     else this.probes = 0;
@@ -126,7 +146,7 @@ export class Connection {
   scheduleProbe(attempt) {
     const step = Math.min(PROBE_MAX_MS, this.probeFirstMs * 2 ** Math.min(this.probes, 10));
     this.probes += 1;
-    attempt.probeTimer = setTimeout(() => this.probe(attempt), step * (0.75 + Math.random() / 2));
+    attempt.probeTimer = setTimeout(() => this.probe(attempt), step * (0.75 + this.random() / 2));
   }
 
   // Opens the best transport on the side with one channel and no snapshot; if it opens, the
@@ -153,7 +173,7 @@ export class Connection {
     const probe = new this.transports[0](this.token, {
       opened: () => settle(true),
       ended: () => settle(false),
-      event: ignore, gap: ignore, cursor: ignore, channelError: ignore,
+      event: ignore, gap: ignore, cursor: ignore, subscribed: ignore, channelError: ignore,
     });
     const first = this.subscriptions.values().next().value;
     if (first) probe.subscribe({ channel: first.channel, snapshot: false });
@@ -168,19 +188,41 @@ export class Connection {
     else this.stats.events += 1;
     const deviceTime = event === 'telemetry' ? data.time : event === 'device' ? data.lastSeen : 0;
     if (deviceTime > this.newestDeviceTime) this.newestDeviceTime = deviceTime;
-    subscription.handler(event, data, id);
+    this.call(subscription, event, data, id);
   }
 
-  refused(channel, code, message) {
+  subscribed(channel) {
+    const subscription = this.subscriptions.get(channel);
+    if (subscription) this.call(subscription, 'subscribed', { fresh: !subscription.cursor });
+  }
+
+  // A view's bug must not stop the transport that called it (a long-poll loop would die).
+  call(subscription, event, data, id) {
+    try {
+      subscription.handler(event, data, id);
+    } catch (error) {
+      console.error(`handling ${event} on ${subscription.channel} failed`, error);
+    }
+  }
+
+  refused(attempt, channel, code, message) {
     const subscription = this.subscriptions.get(channel);
     if (!subscription) return;
     if (code === 'bad_request' && subscription.cursor) {
       // A cursor this gateway cannot read (a downgrade?): start the channel over.
       subscription.cursor = null;
-      this.attempt.transport.subscribe(subscription);
+      attempt.transport.subscribe(subscription);
       return;
     }
-    subscription.handler('error', { code, message });
+    if (code === 'unavailable') {
+      const [low, high] = UNAVAILABLE_RETRY_MS;
+      setTimeout(() => {
+        if (this.attempt === attempt && this.subscriptions.get(channel) === subscription) {
+          attempt.transport.subscribe(subscription);
+        }
+      }, low + this.random() * (high - low));
+    }
+    this.call(subscription, 'error', { code, message });
   }
 
   failed(attempt, outcome) {
@@ -207,6 +249,7 @@ export class Connection {
     if (!this.attempt) return;
     clearTimeout(this.attempt.openTimer);
     clearTimeout(this.attempt.probeTimer);
+    clearTimeout(this.attempt.stableTimer);
     const { transport } = this.attempt;
     this.attempt = null;
     transport.close();

@@ -46,9 +46,11 @@ export class PollTransport {
       try {
         answer = await this.fetch(params, loop.abort.signal);
       } catch (error) {
-        if (error.name !== 'AbortError') this.end({ reason: error.message });
+        if (!loop.abort.signal.aborted) this.end({ reason: error.message });
         return;
       }
+      // Unsubscribed (or closed) while the answer was on its way: it is no longer wanted.
+      if (loop.abort.signal.aborted) return;
       if (answer.failed) {
         this.end(answer.failed);
         return;
@@ -59,6 +61,7 @@ export class PollTransport {
         return;
       }
       this.onOpen();
+      if (wait === 0) this.sink.subscribed(loop.channel);
       for (const e of answer.events) this.sink.event(e.channel, e.id, e.event, e.data);
       cursor = answer.cursor;
       this.sink.cursor(loop.channel, cursor);

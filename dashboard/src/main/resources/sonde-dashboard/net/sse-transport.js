@@ -30,7 +30,7 @@ export class SseTransport {
     tokenCookie(this.token);
     const source = new EventSource(`/v1/events?${params}`);
     this.sources.set(channel, source);
-    source.addEventListener('open', () => this.onOpen());
+    source.addEventListener('open', () => this.onOpen(channel));
     for (const name of EVENTS) {
       source.addEventListener(name, (e) => this.onEvent(channel, e.lastEventId, name, e.data));
     }
@@ -51,10 +51,13 @@ export class SseTransport {
     this.sources.clear();
   }
 
-  onOpen() {
-    if (this.closed || this.wasOpened) return;
-    this.wasOpened = true;
-    this.sink.opened();
+  onOpen(channel) {
+    if (this.closed) return;
+    if (!this.wasOpened) {
+      this.wasOpened = true;
+      this.sink.opened();
+    }
+    this.sink.subscribed(channel);
   }
 
   onEvent(channel, id, name, data) {

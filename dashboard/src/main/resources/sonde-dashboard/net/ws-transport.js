@@ -76,11 +76,14 @@ export class WsTransport {
       case 'error':
         this.onError(message);
         break;
+      case 'subscribed':
+        this.sink.subscribed(message.channel);
+        break;
       case 'pong':
         clearTimeout(this.pongDue);
         break;
       default:
-        // subscribed, unsubscribed, refreshed: nothing to do.
+        // unsubscribed, refreshed: nothing to do.
         break;
     }
   }

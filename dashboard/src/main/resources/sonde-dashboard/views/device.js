@@ -22,7 +22,8 @@ const HISTORY = { '10s': 10 * 60 * 1000, '1m': 60 * 60 * 1000 };
 const CHART_HEIGHT = 170;
 
 export class DeviceView {
-  constructor(elements, { connection, api, fleet, alerts, frames, alertList }) {
+  constructor(elements, { connection, api, fleet, alerts, frames, alertList, canRead }) {
+    this.canRead = canRead;
     this.el = elements;
     this.connection = connection;
     this.api = api;
@@ -53,11 +54,17 @@ export class DeviceView {
     this.el.title.textContent = deviceId;
     this.el.charts.replaceChildren();
     this.el.notice.hidden = true;
-    this.unsubscribe = [
-      this.connection.subscribe(`telemetry:${deviceId}`, (e, d) => this.onTelemetry(e, d), { since: RAW_SINCE }),
-      this.connection.subscribe(`aggregates:${deviceId}`, (e, d) => this.onAggregate(e, d)),
-    ];
-    this.loadHistory(deviceId);
+    // Only channels the token allows: a refused one would break an event stream for all.
+    const refused = [`telemetry:${deviceId}`, `aggregates:${deviceId}`].filter((c) => !this.canRead(c));
+    if (refused.length) this.showNotice(`This token may not read ${refused.join(' or ')}.`);
+    this.unsubscribe = [];
+    if (this.canRead(`telemetry:${deviceId}`)) {
+      this.unsubscribe.push(this.connection.subscribe(`telemetry:${deviceId}`, (e, d) => this.onTelemetry(e, d), { since: RAW_SINCE }));
+    }
+    if (this.canRead(`aggregates:${deviceId}`)) {
+      this.unsubscribe.push(this.connection.subscribe(`aggregates:${deviceId}`, (e, d) => this.onAggregate(e, d)));
+      this.loadHistory(deviceId);
+    }
     this.scheduleHead();
     this.schedule();
   }
@@ -82,7 +89,7 @@ export class DeviceView {
         if (this.deviceId !== deviceId) return;
         windows.forEach((aggregate) => this.merge(aggregate));
       } catch (error) {
-        this.showNotice(`History of ${window} windows unavailable: ${error.message}`);
+        if (this.deviceId === deviceId) this.showNotice(`History of ${window} windows unavailable: ${error.message}`);
       }
     }
     this.schedule();

@@ -23,7 +23,7 @@ const SORTS = {
   device: (a, b) => BY_ID.compare(a.id, b.id),
   status: (a, b) => Number(b.state.online) - Number(a.state.online),
   'last-seen': (a, b) => b.state.lastSeen - a.state.lastSeen,
-  alerts: (a, b, alerts) => alerts.activeCount(b.id) - alerts.activeCount(a.id),
+  alerts: (a, b, active) => (active.get(b.id) ?? 0) - (active.get(a.id) ?? 0),
 };
 
 export class FleetView {
@@ -46,7 +46,7 @@ export class FleetView {
     this.bottom = spacer();
     this.sort = { key: 'device', descending: false };
     this.lastOrder = 0;
-    fleet.onChange((entry) => this.changed(entry.id, !this.rows.has(entry.id)));
+    fleet.onChange((entry, isNew) => this.changed(entry.id, isNew));
     alerts.onChange((alert) => this.fleet.get(alert.deviceId) && this.changed(alert.deviceId, false));
     elements.body.addEventListener('click', (event) => {
       const row = event.target.closest('tr[data-device-id]');
@@ -75,7 +75,18 @@ export class FleetView {
     else this.stale.add(deviceId);
     const sortMoves = this.sort.key !== 'device' || this.el.status.value !== 'all';
     if (isNew) this.reorder();
-    else if (sortMoves && Date.now() - this.lastOrder > REORDER_EVERY_MS) this.reorder();
+    else if (sortMoves) this.reorderSoon();
+  }
+
+  // At most once per REORDER_EVERY_MS while values move, and once more after the last change,
+  // so the order is never left stale when events go quiet.
+  reorderSoon() {
+    if (this.reorderTimer) return;
+    const wait = Math.max(0, this.lastOrder + REORDER_EVERY_MS - Date.now());
+    this.reorderTimer = setTimeout(() => {
+      this.reorderTimer = null;
+      this.reorder();
+    }, wait);
   }
 
   sortBy(key) {
@@ -101,9 +112,10 @@ export class FleetView {
     const status = this.el.status.value;
     const compare = SORTS[this.sort.key];
     const sign = this.sort.descending ? -1 : 1;
+    const active = this.alerts.activeCounts();
     const shown = [...this.fleet.values()]
-      .filter((entry) => entry.id.toLowerCase().includes(text) && this.passes(entry, status))
-      .sort((a, b) => sign * compare(a, b, this.alerts) || BY_ID.compare(a.id, b.id));
+      .filter((entry) => entry.id.toLowerCase().includes(text) && this.passes(entry, status, active))
+      .sort((a, b) => sign * compare(a, b, active) || BY_ID.compare(a.id, b.id));
     this.order = shown.map((entry) => entry.id);
     this.writeWindow();
     this.el.empty.hidden = this.fleet.size > 0;
@@ -120,8 +132,12 @@ export class FleetView {
   writeWindow() {
     const { scroller, body } = this.el;
     const height = this.rowHeight || this.measureRow();
-    const first = Math.max(0, Math.floor(scroller.scrollTop / height) - OVERSCAN);
     const count = Math.ceil(scroller.clientHeight / height) + 2 * OVERSCAN;
+    // Clamped: after a filter shrank the list while scrolled down, show its end, not blanks.
+    const first = Math.max(
+      0,
+      Math.min(Math.floor(scroller.scrollTop / height) - OVERSCAN, this.order.length - count),
+    );
     const ids = this.order.slice(first, first + count);
     this.visible = new Set(ids);
     const rows = ids.map((id) => {
@@ -147,10 +163,10 @@ export class FleetView {
     return this.rowHeight;
   }
 
-  passes(entry, status) {
+  passes(entry, status, active) {
     if (status === 'online') return entry.state.online;
     if (status === 'offline') return !entry.state.online;
-    if (status === 'alerting') return this.alerts.activeCount(entry.id) > 0;
+    if (status === 'alerting') return active.has(entry.id);
     return true;
   }
 

@@ -132,13 +132,17 @@ export class RulesView {
       }, 4000);
       return;
     }
+    let problem = null;
     try {
       await this.api.deleteRule(rule.id);
     } catch (error) {
-      this.el.notice.textContent = `Could not delete ${rule.id}: ${error.message}`;
-      this.el.notice.hidden = false;
+      problem = `Could not delete ${rule.id}: ${error.message}`;
     }
     await this.load();
+    if (problem) {
+      this.el.notice.textContent = problem;
+      this.el.notice.hidden = false;
+    }
   }
 
   showError(field, message) {

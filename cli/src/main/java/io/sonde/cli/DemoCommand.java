@@ -60,7 +60,10 @@ final class DemoCommand implements Callable<Integer> {
                 "[sonde] starting Kafka, stream-processor, ingest-gateway and push-gateway...");
         LocalStack stack;
         try {
-            stack = LocalStack.start(demoRules(StackConfig.builder(data)).build());
+            stack =
+                    LocalStack.start(
+                            demoRules(StackConfig.builder(data).documentedPorts().partitions(3))
+                                    .build());
         } catch (RuntimeException e) {
             System.err.println("[sonde] Kafka did not start: " + e.getMessage());
             return 1;

@@ -15,7 +15,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
@@ -94,6 +93,16 @@ final class Browser implements AutoCloseable {
         return value == null ? "" : value.toString();
     }
 
+    /** The text of the first element matching {@code css}, "" when there is none. */
+    String text(String css) {
+        Object value =
+                driver.executeScript(
+                        "const e = document.querySelector(arguments[0]);"
+                                + " return e ? e.textContent : null;",
+                        css);
+        return value == null ? "" : value.toString();
+    }
+
     /** The attribute of every element matching {@code css}, read in one script call. */
     @SuppressWarnings("unchecked")
     List<String> attributes(String css, String name) {
@@ -138,11 +147,10 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Console messages at SEVERE (errors, uncaught exceptions) since the last call. */
-    List<String> consoleErrors() {
+    /** Every console entry since the last call, at any level, as "LEVEL message". */
+    List<String> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
+                .map(e -> e.getLevel() + " " + e.getMessage())
                 .toList();
     }
 
@@ -151,11 +159,12 @@ final class Browser implements AutoCloseable {
      * notes of refused requests and handshakes, which a test may cause on purpose.
      */
     List<String> scriptErrors() {
-        return scriptErrors(consoleErrors());
+        return scriptErrors(console());
     }
 
-    static List<String> scriptErrors(List<String> consoleErrors) {
-        return consoleErrors.stream()
+    static List<String> scriptErrors(List<String> consoleEntries) {
+        return consoleEntries.stream()
+                .filter(m -> m.startsWith(Level.SEVERE + " "))
                 .filter(m -> !m.contains("Failed to load resource"))
                 .filter(m -> !m.contains("WebSocket connection to"))
                 .toList();

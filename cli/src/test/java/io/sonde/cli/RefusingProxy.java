@@ -61,9 +61,7 @@ final class RefusingProxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (client;
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
-            open.add(upstream);
+        try (client) {
             String head = readHead(client.getInputStream());
             if (head.isEmpty()) {
                 return;
@@ -76,16 +74,21 @@ final class RefusingProxy implements AutoCloseable {
                                         .getBytes(StandardCharsets.US_ASCII));
                 return;
             }
-            boolean upgrade = head.toLowerCase(Locale.ROOT).contains("\r\nupgrade: websocket");
-            upstream.getOutputStream()
-                    .write((upgrade ? head : closing(head)).getBytes(StandardCharsets.ISO_8859_1));
-            Thread back = Thread.ofVirtual().start(() -> pipe(upstream, client));
-            pipe(client, upstream);
-            back.join();
+            // Upstream only now: a refused path gets its 403 even while the gateway is down.
+            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+                open.add(upstream);
+                boolean upgrade = head.toLowerCase(Locale.ROOT).contains("\r\nupgrade: websocket");
+                upstream.getOutputStream()
+                        .write(
+                                (upgrade ? head : closing(head))
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                Thread back = Thread.ofVirtual().start(() -> pipe(upstream, client));
+                pipe(client, upstream);
+                back.join();
+            }
         } catch (IOException | InterruptedException e) {
             // The browser or the gateway went away: so does this connection.
         } finally {
-            open.remove(client);
             open.removeIf(Socket::isClosed);
         }
     }

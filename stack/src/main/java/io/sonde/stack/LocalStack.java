@@ -101,15 +101,24 @@ public final class LocalStack implements AutoCloseable {
      * clients of the old one reconnect to the same address. For tests of resuming.
      */
     public Service restartPushGateway() {
+        return startPushGateway(stopPushGateway());
+    }
+
+    /**
+     * Stops the push gateway; returns the port it listened on, for {@link #startPushGateway(int)}.
+     */
+    public int stopPushGateway() {
         Service old = push();
         int port = old.port();
         old.close();
         started.remove(old);
         services.remove(old);
-        return startPushGateway(port);
+        push = Optional.empty();
+        return port;
     }
 
-    private Service startPushGateway(int port) {
+    /** A push gateway on exactly {@code port} (0: any free port). */
+    public Service startPushGateway(int port) {
         Map<String, String> extra = new HashMap<>();
         // The REST routes for history, alerts and rules go to this stack's processor.
         stream.ifPresent(p ->
