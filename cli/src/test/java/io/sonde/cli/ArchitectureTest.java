@@ -113,6 +113,67 @@ class ArchitectureTest {
     }
 
     @Test
+    void ingestFlowsFromTransportThroughProtocolToKafka() {
+        // Devices' bytes come in through the transport, the protocol decides (acks, limits,
+        // validation), the kafka package writes: nothing points back up the flow.
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.sonde.ingest.protocol..", "io.sonde.ingest.kafka..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.sonde.ingest.transport..")
+                .check(sonde);
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.ingest.kafka..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.sonde.ingest.protocol..")
+                .check(sonde);
+    }
+
+    @Test
+    void theIngestProtocolKnowsNeitherHttpNorKafka() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.ingest.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.helidon.webserver..", "io.helidon.websocket..", "org.apache.kafka..")
+                .because(
+                        "the ack, validation and rate rules are tested without a socket or a"
+                                + " broker")
+                .check(sonde);
+    }
+
+    @Test
+    void onlyTheIngestTransportSpeaksHttpAndOnlyItsKafkaPackageKafka() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.ingest..")
+                .and()
+                .resideOutsideOfPackages("io.sonde.ingest.transport..")
+                .and()
+                .haveSimpleNameNotEndingWith("Main")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.helidon.webserver..", "io.helidon.websocket..")
+                .check(sonde);
+        noClasses()
+                .that()
+                .resideInAPackage("io.sonde.ingest..")
+                .and()
+                .resideOutsideOfPackages("io.sonde.ingest.kafka..")
+                .and()
+                .haveSimpleNameNotEndingWith("Main")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.kafka..")
+                .check(sonde);
+    }
+
+    @Test
     void servicesDoNotReachIntoEachOther() {
         for (String service : SERVICES) {
             noClasses()

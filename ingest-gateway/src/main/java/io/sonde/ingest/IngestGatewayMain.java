@@ -4,6 +4,14 @@ import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.sonde.ingest.config.IngestConfig;
+import io.sonde.ingest.kafka.TelemetryPublisher;
+import io.sonde.ingest.protocol.BatchIntake;
+import io.sonde.ingest.protocol.IngestMetrics;
+import io.sonde.ingest.transport.ConnectionRegistry;
+import io.sonde.ingest.transport.IngestContext;
+import io.sonde.ingest.transport.IngestEndpoint;
+import io.sonde.ingest.transport.TelemetryHttpService;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.observability.Observability;
 import io.sonde.platform.observability.ObserveService;
@@ -74,7 +82,8 @@ public final class IngestGatewayMain {
                     ConnectionRegistry connections =
                             service.start(
                                     "device connections", () -> new ConnectionRegistry(config));
-                    IngestMetrics metrics = new IngestMetrics(observability.meters(), connections);
+                    connections.registerMeters(observability.meters());
+                    IngestMetrics metrics = new IngestMetrics(observability.meters());
                     IngestContext context =
                             new IngestContext(
                                     config,

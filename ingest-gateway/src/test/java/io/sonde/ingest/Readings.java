@@ -5,7 +5,7 @@ import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.Uplink;
 
 /** Test batches. */
-final class Readings {
+public final class Readings {
     private Readings() {}
 
     static Reading reading(long seq, double temperature) {
@@ -17,7 +17,7 @@ final class Readings {
                 .build();
     }
 
-    static Uplink batch(long firstSeq, int count) {
+    public static Uplink batch(long firstSeq, int count) {
         TelemetryBatch.Builder b = TelemetryBatch.newBuilder();
         for (int i = 0; i < count; i++) {
             b.addReadings(reading(firstSeq + i, 20 + i));

@@ -3,6 +3,12 @@ package io.sonde.ingest;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
+import io.sonde.ingest.config.IngestConfig;
+import io.sonde.ingest.kafka.TelemetryWriter;
+import io.sonde.ingest.protocol.BatchIntake;
+import io.sonde.ingest.protocol.IngestMetrics;
+import io.sonde.ingest.transport.ConnectionRegistry;
+import io.sonde.ingest.transport.IngestContext;
 import io.sonde.platform.health.Health;
 import io.sonde.platform.observability.Observability;
 import io.sonde.platform.observability.ObserveService;
@@ -20,14 +26,12 @@ final class RoutingServer implements AutoCloseable {
     RoutingServer(IngestConfig config, TokenVerifier verifier, TelemetryWriter writer) {
         this.observability = Observability.create("ingest-test");
         this.connections = new ConnectionRegistry(config);
+        connections.registerMeters(observability.meters());
         IngestContext context =
                 new IngestContext(
                         config,
                         verifier,
-                        new BatchIntake(
-                                config,
-                                writer,
-                                new IngestMetrics(observability.meters(), connections)),
+                        new BatchIntake(config, writer, new IngestMetrics(observability.meters())),
                         connections);
         HttpRouting.Builder http = HttpRouting.builder();
         WsRouting.Builder ws = WsRouting.builder();

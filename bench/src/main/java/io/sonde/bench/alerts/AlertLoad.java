@@ -2,7 +2,7 @@ package io.sonde.bench.alerts;
 
 import io.sonde.bench.OpenLoop;
 import io.sonde.bench.load.TypicalReading;
-import io.sonde.ingest.IngestProducer;
+import io.sonde.ingest.kafka.IngestProducer;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.stack.LocalStack;
 import java.nio.charset.StandardCharsets;

@@ -105,7 +105,7 @@ final class ConnectionsReport {
                                 + " TCP close, no close frame), wait up to "
                                 + dropBound.toSeconds()
                                 + " s for the gateway to hold no client socket (`/proc/PID/fd`) and"
-                                + " no live session object (`io.sonde.ingest.DeviceConnection` and"
+                                + " no live session object (`io.sonde.ingest.transport.DeviceConnection` and"
                                 + " Helidon's `WsConnection` in `GC.class_histogram`, polled each"
                                 + " second), which is the measurement at 0 after the round. The"
                                 + " gateway's own gauge `sonde_ingest_connections` is reported but"
@@ -255,7 +255,7 @@ final class ConnectionsReport {
                                 + " Helidon `WsConnection`, "
                                 + r.after().instances(ConnectionsRound.SESSION_CLASS)
                                 + " `DeviceConnection` and "
-                                + r.after().instances("io.sonde.ingest.IngestEndpoint")
+                                + r.after().instances("io.sonde.ingest.transport.IngestEndpoint")
                                 + " `IngestEndpoint` instances still live.");
     }
 

@@ -38,7 +38,7 @@ public record ConnectionsRound(
         Optional<Duration> socketsClosed,
         Optional<Duration> sessionsReleased) {
     /** The gateway's session object, one per device connection. */
-    public static final String SESSION_CLASS = "io.sonde.ingest.DeviceConnection";
+    public static final String SESSION_CLASS = "io.sonde.ingest.transport.DeviceConnection";
 
     /** Helidon's WebSocket connection object, one per upgraded connection. */
     public static final String HELIDON_WS_CLASS = "io.helidon.webserver.websocket.WsConnection";

@@ -9,7 +9,7 @@ import io.sonde.bench.LatencyRecorder;
 import io.sonde.bench.Scenario;
 import io.sonde.bench.TopicAdmin;
 import io.sonde.bench.load.TypicalReading;
-import io.sonde.ingest.IngestProducer;
+import io.sonde.ingest.kafka.IngestProducer;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.service.Service;
 import io.sonde.stack.LocalStack;

@@ -3,7 +3,7 @@ package io.sonde.bench.streams;
 import io.sonde.bench.BenchException;
 import io.sonde.bench.TopicAdmin;
 import io.sonde.bench.load.TypicalReading;
-import io.sonde.ingest.IngestProducer;
+import io.sonde.ingest.kafka.IngestProducer;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.stack.LocalStack;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.Headers;
  * W3C trace context ({@code traceparent}, {@code tracestate}) in Kafka record headers, so that a
  * reading's trace continues from the device's frame into Kafka, where later stages can join it.
  */
-final class TraceHeaders {
+public final class TraceHeaders {
     /** The W3C header name, also used verbatim as the Kafka header key. */
     static final String TRACEPARENT = "traceparent";
 

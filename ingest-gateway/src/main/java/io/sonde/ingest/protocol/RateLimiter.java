@@ -1,5 +1,6 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
+import io.sonde.ingest.config.IngestConfig;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentMap;
  * consumes nothing. Thread-safe; buckets of devices idle long enough to be full again are dropped
  * by {@link #evictIdle}, so memory follows the active fleet.
  */
-final class RateLimiter {
+public final class RateLimiter {
     private final double readingsPerSecond;
     private final double readingsBurst;
     private final double bytesPerSecond;

@@ -1,7 +1,8 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sonde.ingest.config.IngestConfig;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -7,7 +7,7 @@ import java.util.Optional;
  * The ack protocol of one device connection (docs/device-protocol.md, "Acknowledgements"), and its
  * only owner: which batches are written, which are answered again as resends, which are refused,
  * and the order their replies go out in. Pure bookkeeping, no I/O and no clock; not thread-safe
- * ({@link DeviceConnection} calls it under its lock).
+ * (the device's connection calls it under its lock).
  *
  * <p>The rules:
  *
@@ -33,7 +33,7 @@ import java.util.Optional;
  *       is closed. So a flood of refused batches holds bounded memory.
  * </ul>
  */
-final class AckLedger {
+public final class AckLedger {
     static final long RESEND_RETRY_AFTER_MS = 100;
 
     private final int maxInflight;
@@ -48,7 +48,7 @@ final class AckLedger {
     private int writing;
     private long lastAck = -1;
 
-    AckLedger(int maxInflight, int maxReadingsPerBatch) {
+    public AckLedger(int maxInflight, int maxReadingsPerBatch) {
         if (maxInflight < 1) {
             throw new IllegalArgumentException("max in-flight batches must be at least 1");
         }
@@ -58,7 +58,7 @@ final class AckLedger {
     }
 
     /** A batch the caller must write, then report with {@link #written}. */
-    static final class Ticket {
+    public static final class Ticket {
         private final Entry entry;
 
         private Ticket(Entry entry) {
@@ -70,10 +70,10 @@ final class AckLedger {
      * A reply that is due: an Ack of {@code seq}, or the refusal of the batch starting at {@code
      * seq}.
      */
-    record Reply(long seq, Optional<Rejection> rejection, long arrivedNanos) {}
+    public record Reply(long seq, Optional<Rejection> rejection, long arrivedNanos) {}
 
     /** What {@link #arrive} made of a batch. */
-    sealed interface Arrival {
+    public sealed interface Arrival {
         /** Write the batch, then report how it went with {@link #written}. */
         record Write(Ticket ticket) implements Arrival {}
 
@@ -90,7 +90,7 @@ final class AckLedger {
      *
      * @return a ticket when the batch must be written; else the answer the ledger queued itself
      */
-    Arrival arrive(long[] seqs, long arrivedNanos) {
+    public Arrival arrive(long[] seqs, long arrivedNanos) {
         Entry entry = new Entry(seqs, arrivedNanos);
         waiting.addLast(entry);
         if (entry.last() <= lastAck) {
@@ -119,14 +119,14 @@ final class AckLedger {
      * Queues, in order, an error about a message that is no batch (seq 0 in the reply); it touches
      * no seq bookkeeping.
      */
-    void notice(Rejection rejection, long arrivedNanos) {
+    public void notice(Rejection rejection, long arrivedNanos) {
         Entry e = new Entry(null, arrivedNanos);
         e.decide(Optional.of(rejection));
         waiting.addLast(e);
     }
 
     /** Records how a ticket's write ended: empty when durable, else why it was refused. */
-    void written(Ticket ticket, Optional<Rejection> outcome) {
+    public void written(Ticket ticket, Optional<Rejection> outcome) {
         Entry entry = ticket.entry;
         if (entry.decided) {
             return; // cleared meanwhile
@@ -141,7 +141,7 @@ final class AckLedger {
      *
      * @return empty while the oldest reply is undecided, or none waits
      */
-    Optional<Reply> nextDue() {
+    public Optional<Reply> nextDue() {
         Entry head = waiting.peekFirst();
         if (head == null || !head.decided) {
             return Optional.empty();
@@ -180,7 +180,7 @@ final class AckLedger {
     }
 
     /** Whether another batch may be taken: the replies waiting are below their bound. */
-    boolean hasRoom() {
+    public boolean hasRoom() {
         return waiting.size() < maxWaiting;
     }
 
@@ -188,12 +188,12 @@ final class AckLedger {
      * Whether the device owes more refused readings than the bound: it sends new readings instead
      * of resending, and the connection must close.
      */
-    boolean overflowed() {
+    public boolean overflowed() {
         return owed.size() > maxOwed;
     }
 
     /** Replies owed: batches taken and not yet answered. */
-    int owedReplies() {
+    public int owedReplies() {
         return waiting.size();
     }
 
@@ -203,7 +203,7 @@ final class AckLedger {
     }
 
     /** The connection is gone: nothing is owed any more. */
-    void clear() {
+    public void clear() {
         // Tickets still out may report later: marked decided, they change nothing.
         waiting.forEach(e -> e.decided = true);
         waiting.clear();

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.sonde.ingest.config.IngestConfig;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.proto.v1.TelemetryBatch;
@@ -33,13 +34,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>Threads: {@code write} may be called from any thread and never blocks. The returned future
  * completes on the sender's thread: callers must not do blocking work in its continuations.
  */
-final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
+public final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
     private final TransactionalSender sender;
     private final Topic<String, TelemetryRecord> topic;
     private final Tracer tracer;
     private final AtomicReference<KafkaClientMetrics> clientMetrics = new AtomicReference<>();
 
-    TelemetryPublisher(
+    public TelemetryPublisher(
             KafkaConfig kafka, IngestConfig config, Tracer tracer, MeterRegistry meters) {
         Map<String, Object> props = IngestProducer.transactional(kafka, "sonde-ingest-gateway");
         this.sender =
@@ -86,14 +87,17 @@ final class TelemetryPublisher implements TelemetryWriter, AutoCloseable {
             } catch (IOException e) {
                 // The bytes parsed as a Reading a moment ago; nothing of the batch is sent.
                 span.end();
-                return CompletableFuture.failedFuture(e);
+                return CompletableFuture.failedFuture(WriteFailure.of(e));
             }
             bytes += key.length + value.length;
             records.add(
                     new ProducerRecord<>(
                             topic.name(), null, key, value, new RecordHeaders(headers)));
         }
-        return sender.submit(records, bytes).whenComplete((ok, error) -> endSpan(span, error));
+        return sender.submit(records, bytes)
+                .whenComplete((ok, error) -> endSpan(span, error))
+                .exceptionallyCompose(
+                        error -> CompletableFuture.failedFuture(WriteFailure.of(error)));
     }
 
     /** Commits the transaction being gathered now, so owed acks need not wait for its linger. */

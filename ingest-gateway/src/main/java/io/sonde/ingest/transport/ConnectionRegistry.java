@@ -1,5 +1,8 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sonde.ingest.config.IngestConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: one scheduler thread walks the set; each socket write runs on a virtual thread, so
  * one stuck socket never delays the others.
  */
-final class ConnectionRegistry implements AutoCloseable {
+public final class ConnectionRegistry implements AutoCloseable {
     /** Close code for a silent connection: a normal closure, with a reason. */
     static final int IDLE_CLOSE_CODE = 1000;
 
@@ -38,7 +41,7 @@ final class ConnectionRegistry implements AutoCloseable {
     private final long writeTimeoutNanos;
     private final long closeLingerNanos;
 
-    ConnectionRegistry(IngestConfig config) {
+    public ConnectionRegistry(IngestConfig config) {
         this.idleTimeout = config.idleTimeout();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
         this.closeLingerNanos = config.closeLinger().toNanos();
@@ -106,7 +109,25 @@ final class ConnectionRegistry implements AutoCloseable {
         }
     }
 
-    int size() {
+    /** Registers the gauges of open, closing and in-flight connections on {@code meters}. */
+    public void registerMeters(MeterRegistry meters) {
+        Gauge.builder("sonde.ingest.connections.closing", this, ConnectionRegistry::closing)
+                .description("Connections the gateway closed, waiting for the device's close")
+                .strongReference(true)
+                .register(meters);
+        // Strong references: Micrometer holds gauge targets weakly; without them a collected
+        // target would make the gauge read NaN.
+        Gauge.builder("sonde.ingest.connections", this, ConnectionRegistry::size)
+                .description("Open device WebSocket connections")
+                .strongReference(true)
+                .register(meters);
+        Gauge.builder("sonde.ingest.batches.inflight", this, ConnectionRegistry::owed)
+                .description("WebSocket batches received and not yet answered")
+                .strongReference(true)
+                .register(meters);
+    }
+
+    public int size() {
         return connections.size();
     }
 
@@ -129,7 +150,7 @@ final class ConnectionRegistry implements AutoCloseable {
      * Waits until no connection owes a reply, or {@code grace} has passed, running {@code
      * eachRound} before every check (the gateway flushes its producer there).
      */
-    void awaitOwedReplies(Duration grace, Runnable eachRound) throws InterruptedException {
+    public void awaitOwedReplies(Duration grace, Runnable eachRound) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
         while (true) {
             eachRound.run();
@@ -141,7 +162,7 @@ final class ConnectionRegistry implements AutoCloseable {
     }
 
     /** Closes every connection with {@code code}. */
-    void closeAll(int code, String reason) {
+    public void closeAll(int code, String reason) {
         for (DeviceConnection c : connections) {
             c.close(code, reason);
         }

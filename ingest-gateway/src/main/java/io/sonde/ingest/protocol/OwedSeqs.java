@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import java.util.Arrays;
 
@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Kafka outage. Batches come as runs of increasing seqs, so adding or removing one is a single
  * merge pass. Not thread-safe.
  */
-final class OwedSeqs {
+public final class OwedSeqs {
     // Shared by every empty set: most connections never owe anything.
     private static final long[] NONE = new long[0];
 

@@ -1,9 +1,10 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
+import io.sonde.ingest.Readings;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TelemetryRecord;

@@ -1,8 +1,11 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
+import io.sonde.ingest.protocol.AckLedger;
+import io.sonde.ingest.protocol.IngestMetrics;
+import io.sonde.ingest.protocol.Rejection;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.lang.System.Logger.Level;
@@ -27,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * watchdog ({@link #abortIfStuck}), which closes the socket. Only {@code java.util.concurrent}
  * locks: a blocked write never pins a carrier thread.
  */
-final class DeviceConnection {
+public final class DeviceConnection {
     private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
     private static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final int MAX_WRITERS = 3;

@@ -1,9 +1,10 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.sonde.ingest.config.IngestConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,18 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
+import io.sonde.ingest.config.IngestConfig;
+import io.sonde.ingest.kafka.RecordEncoder;
+import io.sonde.ingest.kafka.TelemetryWriter;
+import io.sonde.ingest.kafka.WriteFailure;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 
 /** What WebSocket and HTTP ingest share: validate, rate-limit, then write a batch. Thread-safe. */
-final class BatchIntake {
+public final class BatchIntake {
     private static final System.Logger LOG = System.getLogger(BatchIntake.class.getName());
     private static final long KAFKA_RETRY_AFTER_MS = 1_000;
 
@@ -24,7 +24,7 @@ final class BatchIntake {
     private final AtomicLong nextEviction;
     private volatile boolean shuttingDown;
 
-    BatchIntake(IngestConfig config, TelemetryWriter writer, IngestMetrics metrics) {
+    public BatchIntake(IngestConfig config, TelemetryWriter writer, IngestMetrics metrics) {
         this.validator = new BatchValidator(config);
         this.rateLimiter = new RateLimiter(config);
         this.writer = writer;
@@ -41,7 +41,7 @@ final class BatchIntake {
      *     when refused before writing); never exceptionally. It may complete on Kafka's I/O thread:
      *     continuations must not block
      */
-    CompletableFuture<Optional<Rejection>> submit(
+    public CompletableFuture<Optional<Rejection>> submit(
             String deviceId, TelemetryBatch batch, List<byte[]> wire, int bytes) {
         long now = BatchValidator.nowNanos();
         Optional<Rejection> refused = admit(deviceId, batch, bytes, now);
@@ -86,21 +86,21 @@ final class BatchIntake {
     }
 
     /** Counts a batch the ack protocol refused before it reached {@link #submit}. */
-    void rejected(Rejection rejection, int readings) {
+    public void rejected(Rejection rejection, int readings) {
         metrics.rejected(rejection.code(), readings);
     }
 
     /** The meters, for the transports' own counts (bytes received, reply latency). */
-    IngestMetrics metrics() {
+    public IngestMetrics metrics() {
         return metrics;
     }
 
-    void resent() {
+    public void resent() {
         metrics.resent();
     }
 
     /** From now on every batch is refused with UNAVAILABLE; what is in flight completes. */
-    void shutDown() {
+    public void shutDown() {
         shuttingDown = true;
     }
 
@@ -108,7 +108,7 @@ final class BatchIntake {
      * Pushes out what the writer holds at once instead of waiting for the producer's linger, so
      * that owed acks go out before a close.
      */
-    void flush() {
+    public void flush() {
         writer.flush();
     }
 
@@ -128,21 +128,21 @@ final class BatchIntake {
     }
 
     private static Rejection failure(Throwable error) {
-        Throwable cause =
-                error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause()
-                        : error;
-        if (cause instanceof RecordTooLargeException) {
+        WriteFailure failure = WriteFailure.of(error);
+        return switch (failure.kind()) {
             // Resending cannot help: the topic takes smaller records (max.message.bytes).
-            return Rejection.invalid(
-                    "readings: a reading is larger than the telemetry topic takes");
-        }
-        if (cause instanceof RetriableException || cause instanceof TimeoutException) {
-            return Rejection.unavailable(
-                    "Kafka is not reachable: retry later", KAFKA_RETRY_AFTER_MS);
-        }
-        LOG.log(Level.WARNING, "write to Kafka failed", cause);
-        return Rejection.unavailable(
-                "write to Kafka failed: " + cause.getClass().getSimpleName(), KAFKA_RETRY_AFTER_MS);
+            case TOO_LARGE ->
+                    Rejection.invalid(
+                            "readings: a reading is larger than the telemetry topic takes");
+            case RETRIABLE ->
+                    Rejection.unavailable(
+                            "Kafka is not reachable: retry later", KAFKA_RETRY_AFTER_MS);
+            case OTHER -> {
+                LOG.log(Level.WARNING, "write to Kafka failed", failure.getCause());
+                yield Rejection.unavailable(
+                        "write to Kafka failed: " + failure.getCause().getClass().getSimpleName(),
+                        KAFKA_RETRY_AFTER_MS);
+            }
+        };
     }
 }

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.config;
 
 import io.helidon.config.Config;
 import io.sonde.platform.config.DurationText;

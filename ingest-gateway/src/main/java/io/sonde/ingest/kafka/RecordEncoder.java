@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -23,7 +23,7 @@ import java.util.Optional;
  *
  * <p>Stateless and thread-safe.
  */
-final class RecordEncoder {
+public final class RecordEncoder {
     // Reading (ingest.proto) tags, and TelemetryRecord (records.proto) field numbers.
     private static final int SEQ = tag(1, WireFormat.WIRETYPE_VARINT);
     private static final int TIME = tag(2, WireFormat.WIRETYPE_VARINT);
@@ -104,7 +104,7 @@ final class RecordEncoder {
      * was parsed from, an {@code Uplink} or a {@code TelemetryBatch}), else serialized again (a
      * JSON batch, or a layout the scan does not take).
      */
-    static List<byte[]> wireReadings(
+    public static List<byte[]> wireReadings(
             Optional<byte[]> message, boolean uplink, TelemetryBatch batch) {
         return message.flatMap(m -> readings(m, uplink, batch.getReadingsCount()))
                 .orElseGet(

@@ -1,9 +1,9 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sonde.ingest.kafka.TransactionalSender;
 import io.sonde.proto.v1.ErrorCode;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * The gateway's meters, named {@code sonde.ingest.*}; tags are outcomes and transports, never
- * device ids. The producer's own meters are {@link TransactionalSender}'s.
+ * device ids. The producer's own meters are {@link TransactionalSender}'s, the connection gauges
+ * the connection registry's.
  */
-final class IngestMetrics {
+public final class IngestMetrics {
     private final Counter readingsAccepted;
     private final Counter batchesAccepted;
     private final Counter batchesResent;
@@ -24,7 +25,7 @@ final class IngestMetrics {
     private final Timer durableLatency;
     private final Timer ackLatency;
 
-    IngestMetrics(MeterRegistry meters, ConnectionRegistry connections) {
+    public IngestMetrics(MeterRegistry meters) {
         this.readingsAccepted = readings(meters, "accepted");
         this.batchesAccepted = batches(meters, "accepted");
         this.batchesResent = batches(meters, "resent");
@@ -49,20 +50,6 @@ final class IngestMetrics {
                         .description("From a batch's arrival to its reply going out, any reply")
                         .publishPercentileHistogram()
                         .register(meters);
-        Gauge.builder("sonde.ingest.connections.closing", connections, ConnectionRegistry::closing)
-                .description("Connections the gateway closed, waiting for the device's close")
-                .strongReference(true)
-                .register(meters);
-        // Strong references: Micrometer holds gauge targets weakly; without them a collected
-        // target would make the gauge read NaN.
-        Gauge.builder("sonde.ingest.connections", connections, ConnectionRegistry::size)
-                .description("Open device WebSocket connections")
-                .strongReference(true)
-                .register(meters);
-        Gauge.builder("sonde.ingest.batches.inflight", connections, ConnectionRegistry::owed)
-                .description("WebSocket batches received and not yet answered")
-                .strongReference(true)
-                .register(meters);
     }
 
     void accepted(int readings, long startNanos) {
@@ -85,12 +72,12 @@ final class IngestMetrics {
     }
 
     /** A message of {@code bytes} arrived, on a WebSocket or as an HTTP body. */
-    void received(int bytes, boolean websocket) {
+    public void received(int bytes, boolean websocket) {
         (websocket ? bytesWs : bytesHttp).increment(bytes);
     }
 
     /** A reply went out {@code nanos} after its batch arrived. */
-    void answered(long nanos) {
+    public void answered(long nanos) {
         ackLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
 import io.sonde.proto.v1.ErrorCode;
 

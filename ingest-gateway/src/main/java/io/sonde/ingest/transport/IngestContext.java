@@ -1,5 +1,7 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
+import io.sonde.ingest.config.IngestConfig;
+import io.sonde.ingest.protocol.BatchIntake;
 import io.sonde.platform.security.TokenVerifier;
 
 /**
@@ -10,7 +12,7 @@ import io.sonde.platform.security.TokenVerifier;
  * @param intake validation, rate limits and the producer
  * @param connections the live WebSocket connections
  */
-record IngestContext(
+public record IngestContext(
         IngestConfig config,
         TokenVerifier verifier,
         BatchIntake intake,

@@ -1,5 +1,6 @@
-package io.sonde.ingest;
+package io.sonde.ingest.protocol;
 
+import io.sonde.ingest.config.IngestConfig;
 import io.sonde.proto.v1.Reading;
 import io.sonde.proto.v1.TelemetryBatch;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
  * whole; the rejection names the first bad field, e.g. {@code readings[3].metrics["t emp"]: name
  * must match [A-Za-z0-9_.:-]{1,64}}. Stateless and thread-safe.
  */
-final class BatchValidator {
+public final class BatchValidator {
     /** The name rule of docs/device-protocol.md, as said in error messages. */
     private static final String NAME = "[A-Za-z0-9_.:-]{1,64}";
 
@@ -23,7 +24,7 @@ final class BatchValidator {
     private final IngestConfig limits;
 
     /** The problem of a batch without readings. */
-    static final String EMPTY_BATCH = "readings: a batch needs at least one reading";
+    public static final String EMPTY_BATCH = "readings: a batch needs at least one reading";
 
     BatchValidator(IngestConfig limits) {
         this.limits = limits;

@@ -1,8 +1,9 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import io.sonde.ingest.protocol.Rejection;
 import io.sonde.proto.v1.Ack;
 import io.sonde.proto.v1.Downlink;
 import io.sonde.proto.v1.Error;
@@ -13,7 +14,7 @@ import io.sonde.proto.v1.Uplink;
  * Encoding of the device protocol (docs/device-protocol.md): protobuf on binary frames, the proto3
  * JSON mapping on text frames. Stateless and thread-safe.
  */
-final class Downlinks {
+public final class Downlinks {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer()
                     .omittingInsignificantWhitespace()

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.helidon.common.buffers.BufferData;
@@ -6,6 +6,10 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.sonde.ingest.kafka.RecordEncoder;
+import io.sonde.ingest.protocol.AckLedger;
+import io.sonde.ingest.protocol.BatchValidator;
+import io.sonde.ingest.protocol.Rejection;
 import io.sonde.platform.security.BearerTokens;
 import io.sonde.platform.security.InvalidTokenException;
 import io.sonde.platform.security.TokenVerifier;
@@ -28,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * connection arrive on its own reader thread, one at a time, so the fields below need no lock;
  * replies go through {@link DeviceConnection}, which orders them.
  */
-final class IngestEndpoint implements WsListener {
+public final class IngestEndpoint implements WsListener {
     static final int POLICY_VIOLATION = 1008;
     static final int INVALID_PAYLOAD = 1007;
     static final int TOO_BIG = 1009;
@@ -40,7 +44,7 @@ final class IngestEndpoint implements WsListener {
     private Optional<String> upgradeToken = Optional.empty();
     private DeviceConnection connection;
 
-    IngestEndpoint(IngestContext context) {
+    public IngestEndpoint(IngestContext context) {
         this.context = context;
     }
 

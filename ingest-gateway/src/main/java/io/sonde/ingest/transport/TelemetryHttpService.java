@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.transport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +9,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sonde.ingest.kafka.RecordEncoder;
+import io.sonde.ingest.protocol.Rejection;
 import io.sonde.platform.security.BearerTokens;
 import io.sonde.platform.security.InvalidTokenException;
 import io.sonde.platform.security.TokenVerifier;
@@ -28,13 +30,13 @@ import java.util.Optional;
  * (docs/device-protocol.md). The body is one {@code TelemetryBatch}, protobuf or JSON; the answer
  * is an {@code Ack} in the same encoding once the batch is durable, or a JSON error.
  */
-final class TelemetryHttpService implements HttpService {
+public final class TelemetryHttpService implements HttpService {
     private static final String PROTOBUF = "application/x-protobuf";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IngestContext context;
 
-    TelemetryHttpService(IngestContext context) {
+    public TelemetryHttpService(IngestContext context) {
         this.context = context;
     }
 

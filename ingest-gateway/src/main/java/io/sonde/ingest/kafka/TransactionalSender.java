@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -49,7 +49,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * committing transactions are bounded ({@code maxQueuedBytes}); beyond, a batch is refused at once
  * with {@link BufferExhaustedException}.
  */
-final class TransactionalSender implements AutoCloseable {
+public final class TransactionalSender implements AutoCloseable {
     static final int MAX_BATCHES_PER_TRANSACTION = 5_000;
     private static final System.Logger LOG = System.getLogger(TransactionalSender.class.getName());
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);

@@ -1,4 +1,4 @@
-package io.sonde.ingest;
+package io.sonde.ingest.kafka;
 
 import io.sonde.platform.kafka.KafkaConfig;
 import java.util.Map;
