@@ -75,9 +75,10 @@ final class StreamsMeters implements AutoCloseable {
         Gauge.builder(
                         "sonde.stream.punctuation.lag",
                         streams,
-                        s -> max(s.metrics(), GROUP, "punctuation-lag-max"))
-                .description("longest delay of a periodic emission behind its schedule (ms)")
-                .baseUnit("milliseconds")
+                        // Streams measures in ms; Prometheus' base unit is the second.
+                        s -> max(s.metrics(), GROUP, "punctuation-lag-max") / 1000.0)
+                .description("longest delay of a periodic emission behind its schedule")
+                .baseUnit("seconds")
                 .register(registry);
         FunctionCounter.builder(
                         "sonde.stream.dropped",
