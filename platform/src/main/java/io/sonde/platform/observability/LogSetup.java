@@ -1,5 +1,6 @@
 package io.sonde.platform.observability;
 
+import io.helidon.webserver.accesslog.AccessLogFeature;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,8 +13,9 @@ import java.util.logging.Logger;
 
 /**
  * Process-wide logging: one JSON object per line when {@code SONDE_LOG_FORMAT=json}, readable lines
- * otherwise. Kafka's and Helidon's chatty loggers are held at WARNING. SLF4J (used by Kafka) is
- * bridged into java.util.logging, so one handler writes everything.
+ * otherwise. Kafka's and Helidon's chatty loggers are held at WARNING, except Helidon's access log
+ * (one line per request, at INFO). SLF4J (used by Kafka) is bridged into java.util.logging, so one
+ * handler writes everything.
  */
 public final class LogSetup {
     /** Environment variable choosing the log format: {@code json} or {@code text}. */
@@ -58,5 +60,9 @@ public final class LogSetup {
             logger.setLevel(Level.WARNING);
             CONFIGURED.add(logger);
         }
+        // The access log is Helidon's, but not chatter: one line per request, at INFO.
+        Logger access = Logger.getLogger(AccessLogFeature.DEFAULT_LOGGER_NAME);
+        access.setLevel(Level.INFO);
+        CONFIGURED.add(access);
     }
 }

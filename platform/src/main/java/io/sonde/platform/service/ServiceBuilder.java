@@ -3,6 +3,7 @@ package io.sonde.platform.service;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.sonde.platform.health.Health;
 import io.sonde.platform.health.HealthCheck;
 import io.sonde.platform.kafka.KafkaConfig;
@@ -174,7 +175,12 @@ public final class ServiceBuilder {
      */
     public void serve(Config serverConfig, Consumer<WebServerConfig.Builder> routes) {
         WebServerConfig.Builder builder =
-                WebServer.builder().config(serverConfig).shutdownHook(false);
+                WebServer.builder()
+                        .config(serverConfig)
+                        .shutdownHook(false)
+                        // Host, time, "METHOD path protocol", status, size, time taken: the path
+                        // without its query (no access_token), no header (no Authorization).
+                        .addFeature(AccessLogFeature.builder().defaultLogFormat().build());
         routes.accept(builder);
         WebServer web = builder.build();
         web.start();

@@ -40,6 +40,57 @@ class ServiceBuilderTest {
     }
 
     @Test
+    void writesAnAccessLineForEachRequestWithoutItsToken() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger access =
+                java.util.logging.Logger.getLogger("io.helidon.webserver.AccessLog");
+        java.util.logging.Handler capture =
+                new java.util.logging.Handler() {
+                    @Override
+                    public void publish(java.util.logging.LogRecord record) {
+                        lines.add(record.getMessage());
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+        access.setLevel(java.util.logging.Level.INFO);
+        access.addHandler(capture);
+        try (Service service =
+                ServiceBuilder.start(
+                        "test",
+                        s ->
+                                s.serve(
+                                        server(0),
+                                        web ->
+                                                web.routing(r ->
+                                                        r.get("/v1/x", (q, a) -> a.send("ok")))))) {
+            HttpResponse<String> response =
+                    HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + service.port()
+                                                            + "/v1/x?access_token=query-secret&a=1"))
+                                    .header("Authorization", "Bearer header-secret")
+                                    .header("Cookie", "sonde_token=cookie-secret")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> lines.stream().anyMatch(l -> l.contains("GET /v1/x")));
+            assertThat(lines).anyMatch(l -> l.contains("\"GET /v1/x HTTP/1.1\" 200"));
+            assertThat(lines).noneMatch(l -> l.contains("secret"));
+        } finally {
+            access.removeHandler(capture);
+        }
+    }
+
+    @Test
     void stopsThePartsInReverseOrderOfStartAndExactlyOnce() {
         List<String> log = new CopyOnWriteArrayList<>();
         Service service =
