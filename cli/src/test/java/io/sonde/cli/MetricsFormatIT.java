@@ -88,6 +88,15 @@ class MetricsFormatIT {
         }
     }
 
+    /** The count of {@code sonde_push_event_age_seconds} for one event type, 0 when absent. */
+    private static double ageCount(String text, String event) {
+        return text.lines()
+                .filter(l -> l.startsWith("sonde_push_event_age_seconds_count{"))
+                .filter(l -> l.contains("event=\"" + event + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String metrics(Service service) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 HTTP.send(

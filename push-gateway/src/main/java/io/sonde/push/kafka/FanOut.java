@@ -3,6 +3,7 @@ package io.sonde.push.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
+import io.sonde.proto.v1.DeviceState;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.Log;
 import io.sonde.push.session.History;
@@ -45,15 +46,29 @@ public final class FanOut implements AutoCloseable {
         Map<Log, LogSource<?>> sources =
                 Map.of(
                         Log.TELEMETRY,
-                        new LogSource<>(Log.TELEMETRY, topics.telemetry(), RecordEvents::telemetry),
+                        new LogSource<>(
+                                Log.TELEMETRY,
+                                topics.telemetry(),
+                                RecordEvents::telemetry,
+                                r -> r.getTimeUnixNano() / 1_000_000),
                         Log.AGGREGATES,
                         new LogSource<>(
                                 Log.AGGREGATES, topics.aggregates(), RecordEvents::aggregate),
                         Log.DEVICE_STATE,
                         new LogSource<>(
-                                Log.DEVICE_STATE, topics.deviceState(), RecordEvents::deviceState),
+                                Log.DEVICE_STATE,
+                                topics.deviceState(),
+                                RecordEvents::deviceState,
+                                DeviceState::getLastSeenMs),
                         Log.ALERTS,
-                        new LogSource<>(Log.ALERTS, topics.alerts(), RecordEvents::alert));
+                        new LogSource<>(
+                                Log.ALERTS,
+                                topics.alerts(),
+                                RecordEvents::alert,
+                                a ->
+                                        a.getClearedAtMs() > 0
+                                                ? a.getClearedAtMs()
+                                                : a.getRaisedAtMs()));
         List<FanOutConsumer<?>> consumers =
                 List.of(
                         FanOutConsumer.fromLookback(

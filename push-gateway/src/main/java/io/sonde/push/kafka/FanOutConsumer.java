@@ -2,10 +2,12 @@ package io.sonde.push.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.push.hub.Emit;
 import io.sonde.push.hub.Hub;
+import io.sonde.push.hub.Log;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,6 +45,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final String RECORDS_METRIC = "sonde.push.records";
+    static final String EVENT_AGE_METRIC = "sonde.push.event.age";
 
     /** Name prefix of consumer threads, followed by the log name. */
     static final String THREAD_PREFIX = "sonde-push-consumer-";
@@ -55,6 +58,7 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private final KafkaClientMetrics clientMetrics;
     private final Counter records;
     private final Counter skipped;
+    private final Timer age;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -95,6 +99,14 @@ final class FanOutConsumer<V> implements AutoCloseable {
         clientMetrics.bindTo(meters);
         this.records = counter(meters, "fanned_out");
         this.skipped = counter(meters, "skipped");
+        this.age =
+                Timer.builder(EVENT_AGE_METRIC)
+                        .description(
+                                "From an event's device time to the gateway handing it to its"
+                                        + " subscribers' queues, live events only")
+                        .tag("event", eventName(source.log()))
+                        .publishPercentileHistogram()
+                        .register(meters);
         this.thread = Thread.ofPlatform().name(THREAD_PREFIX + log).unstarted(this::run);
     }
 
@@ -238,7 +250,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         List<Emit> emits;
         try {
-            emits = source.emits(record);
+            // The age of what is fanned out live; the history read at start (alerts and device
+            // states from the beginning) would say nothing about how late events are.
+            emits = caughtUp ? source.emits(record, this::recordAge) : source.emits(record);
         } catch (SerializationException e) {
             skipped.increment();
             LOG.log(
@@ -254,6 +268,20 @@ final class FanOutConsumer<V> implements AutoCloseable {
             skipped.increment();
             LOG.log(Level.WARNING, "could not publish a record of " + record.topic(), e);
         }
+    }
+
+    private static String eventName(Log log) {
+        return switch (log) {
+            case TELEMETRY -> RecordEvents.TELEMETRY_EVENT;
+            case AGGREGATES -> RecordEvents.AGGREGATE_EVENT;
+            case DEVICE_STATE -> RecordEvents.DEVICE_EVENT;
+            case ALERTS -> RecordEvents.ALERT_EVENT;
+        };
+    }
+
+    // A device clock may run ahead (up to 5 min is accepted): such an event counts as age 0.
+    private void recordAge(long deviceMillis) {
+        age.record(Math.max(0, System.currentTimeMillis() - deviceMillis), TimeUnit.MILLISECONDS);
     }
 
     private Counter counter(MeterRegistry meters, String outcome) {
