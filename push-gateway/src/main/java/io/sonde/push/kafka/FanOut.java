@@ -3,7 +3,6 @@ package io.sonde.push.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
-import io.sonde.proto.v1.DeviceState;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.Log;
 import io.sonde.push.session.History;
@@ -59,7 +58,8 @@ public final class FanOut implements AutoCloseable {
                                 Log.DEVICE_STATE,
                                 topics.deviceState(),
                                 RecordEvents::deviceState,
-                                DeviceState::getLastSeenMs),
+                                // Going offline is news about an old reading, not a late event.
+                                d -> d.getOnline() ? d.getLastSeenMs() : 0),
                         Log.ALERTS,
                         new LogSource<>(
                                 Log.ALERTS,
