@@ -6,6 +6,7 @@ import { Connection } from '../net/connection.js';
 import { AlertBook } from '../model/alerts.js';
 import { Fleet } from '../model/fleet.js';
 import { allows } from '../auth/token.js';
+import { traceId } from '../views/format.js';
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -55,6 +56,17 @@ test('alerts: raised then cleared, a late active copy does not revive it', () =>
   check(book.list().length === 1, 'one episode');
 });
 
+test('alerts: the REST copy of an alert keeps the trace its event named; a clear brings its own', () => {
+  const book = new AlertBook();
+  const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const raised = { id: 'r/d/2', state: 'active', deviceId: 'd', raisedAt: 1 };
+  book.apply({ ...raised, traceparent: tp });
+  book.apply(raised);
+  check(book.list()[0].traceparent === tp, 'kept');
+  book.apply({ ...raised, state: 'cleared', clearedAt: 5 });
+  check(book.list()[0].traceparent === undefined, 'a clear without a trace names none');
+});
+
 test('alerts: bounded, the oldest cleared go first, active ones stay', () => {
   const book = new AlertBook(10);
   book.apply({ id: 'keep', state: 'active', deviceId: 'd', raisedAt: 0 });
@@ -72,6 +84,15 @@ test('fleet: an older state never replaces a newer one; sparklines are bounded',
   check(fleet.get('d').sparks.get('a').length === 40, 'forty points');
   fleet.apply({ deviceId: 'd', online: false, lastSeen: 100, metrics: { a: 100 } });
   check(fleet.get('d').state.online === false, 'going offline at the same lastSeen applies');
+});
+
+test('trace ids: only a well-formed, non-zero W3C traceparent names one', () => {
+  check(traceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01') === '4bf92f3577b34da6a3ce929d0e0e4736', 'valid');
+  for (const bad of [undefined, null, '', 42, '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+    '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"><b>',
+    '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01']) {
+    check(traceId(bad) === null, `not a trace: ${bad}`);
+  }
 });
 
 test('channel patterns: * is any run of characters, everything else literal', () => {

@@ -5,6 +5,9 @@
 //
 // Bounded: at most `limit` alerts; beyond, the oldest cleared ones are forgotten (active ones
 // never are; the processor holds at most one per rule and device).
+//
+// The REST history has no trace context; an event's `traceparent` is kept when the same alert
+// arrives again from there.
 
 export class AlertBook {
   constructor(limit = 2000) {
@@ -20,6 +23,9 @@ export class AlertBook {
   apply(alert) {
     const known = this.alerts.get(alert.id);
     if (known && known.state === 'cleared' && alert.state !== 'cleared') return;
+    if (known?.traceparent && !alert.traceparent && known.state === alert.state) {
+      alert = { ...alert, traceparent: known.traceparent };
+    }
     this.alerts.set(alert.id, alert);
     if (this.alerts.size > this.limit) this.forgetOldestCleared();
     this.listeners.forEach((listener) => listener(alert));

@@ -1,7 +1,7 @@
 // The alert feed: active alerts first, then cleared ones, with severity shown in words and in
 // colour; filterable by severity and device. The page title carries the count of active alerts.
 // Rows carry data-alert-id / data-state / data-severity, for people and for tests.
-import { el, formatAgo, formatNumber, formatTime } from './format.js';
+import { el, formatAgo, formatNumber, formatTime, traceId } from './format.js';
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'];
 const MAX_ROWS = 500;
@@ -15,7 +15,10 @@ export class AlertList {
 
   render(alerts) {
     const rows = alerts.slice(0, MAX_ROWS).map((alert) =>
-      el('tr', { dataset: { alertId: alert.id, state: alert.state, severity: alert.severity } },
+      el('tr', {
+        dataset: { alertId: alert.id, state: alert.state, severity: alert.severity, trace: traceId(alert.traceparent) ?? '' },
+        title: traceId(alert.traceparent) ? `trace ${traceId(alert.traceparent)}` : null,
+      },
         el('td', {}, el('span', { class: 'severity', dataset: { severity: alert.severity } }, alert.severity)),
         el('td', { dataset: { field: 'state' } }, alert.state),
         el('td', {}, el('a', { href: `#/device/${encodeURIComponent(alert.deviceId)}` }, alert.deviceId)),

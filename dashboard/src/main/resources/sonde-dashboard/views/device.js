@@ -10,7 +10,7 @@
 // seq, duplicates, out of order): a reading is named by (device, seq), and with cursors none may
 // come twice.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
-import { el, formatAgo, formatNumber, formatTime } from './format.js';
+import { el, formatAgo, formatNumber, formatTime, traceId } from './format.js';
 
 const RAW_SINCE = '10m';
 const RAW_SPAN_MS = 10 * 60 * 1000;
@@ -249,7 +249,8 @@ export class DeviceView {
       el('tr', { dataset: { seq: r.seq } },
         el('td', {}, formatTime(r.time)),
         el('td', {}, String(r.seq)),
-        el('td', {}, Object.entries(r.metrics).map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · '))));
+        el('td', {}, Object.entries(r.metrics).map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · ')),
+        traceCell(r.traceparent)));
     this.el.recent.replaceChildren(...rows);
   }
 
@@ -279,4 +280,13 @@ function chartOptions(width, range, series) {
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
   };
+}
+
+// The reading's trace: the short id shown, the whole traceparent on hover (and in data-trace for
+// tools), '–' when the reading carries none.
+function traceCell(traceparent) {
+  const id = traceId(traceparent);
+  if (!id) return el('td', { class: 'trace muted' }, '–');
+  return el('td', { class: 'trace', title: `trace ${id} (${traceparent})`, dataset: { trace: id } },
+    id.slice(0, 8));
 }

@@ -45,3 +45,12 @@ export function el(tag, attributes = {}, ...children) {
   element.append(...children.flat().filter((c) => c !== null && c !== undefined));
   return element;
 }
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+// The trace id of a W3C traceparent (what an event's `traceparent` names), or null when there is
+// none or it is not one: the id an operator looks up in the tracing backend.
+export function traceId(traceparent) {
+  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent) : null;
+  return match && !/^0+$/.test(match[1]) ? match[1] : null;
+}

@@ -91,7 +91,7 @@ class DashboardBrowserIT {
                             .map(l -> "[sonde-test] js " + l)
                             .reduce("", (a, b) -> a + b + "\n"));
             assertThat(page.attribute("body", "data-failed")).as(results).isEqualTo("0");
-            assertThat(page.number("body", "data-passed")).isEqualTo(9);
+            assertThat(page.number("body", "data-passed")).isEqualTo(11);
             assertThat(page.scriptErrors()).isEmpty();
         }
     }
@@ -130,6 +130,11 @@ class DashboardBrowserIT {
                     "[sonde-test] a reading reached the device chart %d ms after its ack%n",
                     (System.nanoTime() - sent) / 1_000_000);
             assertThat(page.number("#device-view", "data-duplicates")).isZero();
+            // Each reading names its trace: the short id shown, the whole one on hover.
+            String traced = "#recent-body tr[data-seq='6'] td.trace";
+            assertThat(page.attribute(traced, "data-trace")).isEqualTo(trace(6));
+            assertThat(page.attribute(traced, "title")).contains(trace(6));
+            assertThat(page.text(traced)).isEqualTo(trace(6).substring(0, 8));
             assertThat(page.number(".chart[data-kind=raw][data-metric=temperature]", "data-points"))
                     .isEqualTo(6);
             screenshots(page, "device");
@@ -171,6 +176,9 @@ class DashboardBrowserIT {
             String row = "#alerts-body tr[data-alert-id^='probe-hot/probe-2/']";
             await().atMost(WAIT).until(() -> page.attribute(row, "data-state").equals("active"));
             assertThat(page.attribute(row, "data-severity")).isEqualTo("critical");
+            assertThat(page.attribute(row, "data-trace"))
+                    .as("the alert names the trace of the reading that raised it")
+                    .isEqualTo(trace(1));
             assertThat(page.driver.getTitle()).startsWith("(1)");
             assertThat(page.find("#alert-count").getText()).isEqualTo("1");
             screenshots(page, "alerts");
@@ -377,12 +385,18 @@ class DashboardBrowserIT {
                     Reading.newBuilder()
                             .setSeq(seq)
                             .setTimeUnixNano((now - (first + count - seq) * 10L) * 1_000_000L)
-                            .putMetrics("temperature", temperature));
+                            .putMetrics("temperature", temperature)
+                            .setTraceparent("00-" + trace(seq) + "-00f067aa0ba902b7-01"));
         }
         device.send(Uplink.newBuilder().setBatch(batch).build());
         Downlink reply = device.next();
         assertThat(reply.hasAck()).as("reply %s", reply).isTrue();
         assertThat(reply.getAck().getSeq()).isEqualTo(first + count - 1L);
+    }
+
+    // The trace id each test reading starts; a batch's trace is that of its first reading.
+    private static String trace(int seq) {
+        return String.format("5e%030x", seq);
     }
 
     private static String transport(Browser page) {

@@ -9,6 +9,7 @@ import io.sonde.platform.health.HealthCheck;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
 import io.sonde.platform.observability.ObserveService;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.platform.security.AuthConfig;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.platform.service.Service;
@@ -101,7 +102,8 @@ public final class PushGatewayMain {
                                                     config.snapshotLookback(),
                                                     config.catchUp(),
                                                     subscriptionMeters,
-                                                    meters));
+                                                    meters,
+                                                    RecordSpans.of(service.observability())));
                     service.readiness(
                             HealthCheck.of(
                                     "fan-out",

@@ -7,6 +7,7 @@ import io.sonde.platform.http.ViewerAuth;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.platform.observability.ObserveService;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.platform.security.AuthConfig;
 import io.sonde.platform.security.TokenVerifier;
 import io.sonde.platform.service.Service;
@@ -95,7 +96,12 @@ public final class StreamProcessorMain {
                             service.start(
                                     "kafka streams",
                                     config.closeTimeout().plusSeconds(2),
-                                    () -> streams(config, kafka, self),
+                                    () ->
+                                            streams(
+                                                    config,
+                                                    kafka,
+                                                    self,
+                                                    RecordSpans.of(service.observability())),
                                     s -> closeStreams(s, config.closeTimeout()));
                     access.attach(streams, self);
                     service.start(
@@ -153,10 +159,11 @@ public final class StreamProcessorMain {
         }
     }
 
-    private static KafkaStreams streams(StreamConfig config, KafkaConfig kafka, HostInfo self) {
+    private static KafkaStreams streams(
+            StreamConfig config, KafkaConfig kafka, HostInfo self, RecordSpans spans) {
         KafkaStreams streams =
                 new KafkaStreams(
-                        TelemetryTopology.build(config, kafka.topics()),
+                        TelemetryTopology.build(config, kafka.topics(), spans),
                         StreamsProperties.forRuntime(
                                 config, kafka, self.host() + ":" + self.port()));
         streams.setUncaughtExceptionHandler(StreamProcessorMain::onStreamsFailure);

@@ -14,6 +14,7 @@ final class IngestReport {
     private static final double GOAL_RATIO = 0.8;
     private static final double MUST_RATIO = 0.6;
     private static final double GOAL_P99_MS = 50;
+    private static final double TRACING_RATIO = 0.95;
 
     private IngestReport() {}
 
@@ -29,6 +30,30 @@ final class IngestReport {
             KafkaTools.ProducerResult reference,
             Map<String, Long> rejections,
             long closedDevices) {}
+
+    /** The tracing section: peak with spans exported over OTLP vs none exported. */
+    static void tracing(BenchReport report, AbResult ab, long exports, long bytes) {
+        report.section("Tracing on vs off");
+        report.goal(
+                "the traced gateway's spans reach the collector",
+                exports + " export requests, " + bytes + " bytes",
+                exports > 0 && bytes > 0);
+        report.goal(
+                "tracing on (OTLP export) >= " + TRACING_RATIO + "x tracing off",
+                BenchReport.ratio(ab.oursOverBaseline()),
+                ab.oursOverBaseline() >= TRACING_RATIO);
+        report.ab(ab);
+        report.text(
+                "Off: the gateway as deployed by default, a span per batch with real ids (the"
+                        + " trace context every record carries) and nothing exported. On: a second"
+                        + " gateway configured by otel.traces.exporter=otlp (http/protobuf), its"
+                        + " batch span processor exporting to a loopback sink that reads and"
+                        + " discards: "
+                        + exports
+                        + " export requests, "
+                        + bytes
+                        + " bytes. Same devices, same broker, rounds interleaved.");
+    }
 
     static void write(BenchReport report, Numbers n) {
         Percentiles p = n.acks().percentiles();

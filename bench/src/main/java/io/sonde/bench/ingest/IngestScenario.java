@@ -91,6 +91,14 @@ public final class IngestScenario implements Scenario {
             description = "Client addresses 127.0.0.1..N.")
     int sourceAddresses;
 
+    @Option(
+            names = "--tracing-ab",
+            defaultValue = "true",
+            negatable = true,
+            description =
+                    "Also compare a gateway exporting spans over OTLP with one exporting none.")
+    boolean tracingAb;
+
     @Override
     public BenchOptions options() {
         return bench;
@@ -107,15 +115,55 @@ public final class IngestScenario implements Scenario {
         int recordSize = TypicalReading.record("bench-123", 123_456).getSerializedSize();
         try (LocalStack stack = bench.startStack("ingest", partitions);
                 Service gateway = stack.startIngestGateway();
-                IngestLoad load =
-                        IngestLoad.connect(
-                                stack,
-                                URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/ingest"),
-                                devices,
-                                batch,
-                                sourceAddresses)) {
+                IngestLoad load = connect(stack, gateway)) {
             TopicAdmin.create(stack.kafka(), BASELINE_TOPIC);
             measure(report, stack, load, recordSize);
+            if (tracingAb) {
+                tracing(report, stack, load);
+            }
+        }
+    }
+
+    private IngestLoad connect(LocalStack stack, Service gateway) {
+        URI ingest = URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/ingest");
+        return IngestLoad.connect(stack, ingest, devices, batch, sourceAddresses);
+    }
+
+    // Peak with tracing off (the gateway above) vs on: a second gateway whose spans the SDK's
+    // autoconfiguration exports over OTLP/HTTP to a sink, rounds interleaved.
+    private void tracing(BenchReport report, LocalStack stack, IngestLoad off) throws Exception {
+        try (OtlpSink sink = OtlpSink.start();
+                Service traced = tracedGateway(stack, sink);
+                IngestLoad on = connect(stack, traced)) {
+            List<IngestLoad.Check> checks = new ArrayList<>();
+            on.saturate(warmup, window, checks);
+            AbResult ab =
+                    AbRunner.interleave(
+                            "readings/s (records/s), acks=all",
+                            bench.rounds(),
+                            "tracing off",
+                            round -> off.saturate(duration, window, checks),
+                            "tracing on (OTLP export)",
+                            round -> on.saturate(duration, window, checks));
+            IngestReport.tracing(report, ab, sink.requests(), sink.bytes());
+        }
+    }
+
+    private static Service tracedGateway(LocalStack stack, OtlpSink sink) {
+        String[][] settings = {
+            {"otel.traces.exporter", "otlp"},
+            {"otel.exporter.otlp.protocol", "http/protobuf"},
+            {"otel.exporter.otlp.endpoint", sink.endpoint()},
+        };
+        for (String[] s : settings) {
+            System.setProperty(s[0], s[1]);
+        }
+        try {
+            return stack.startIngestGateway();
+        } finally {
+            for (String[] s : settings) {
+                System.clearProperty(s[0]);
+            }
         }
     }
 

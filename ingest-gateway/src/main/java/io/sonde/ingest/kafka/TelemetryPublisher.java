@@ -10,6 +10,7 @@ import io.opentelemetry.context.Context;
 import io.sonde.ingest.config.IngestConfig;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topic;
+import io.sonde.platform.observability.TraceContext;
 import io.sonde.proto.v1.TelemetryBatch;
 import io.sonde.proto.v1.TelemetryRecord;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class TelemetryPublisher implements TelemetryWriter, AutoCloseable 
         byte[] key = deviceId.getBytes(StandardCharsets.UTF_8);
         // One span per batch: its context is encoded once and shared by every record's headers.
         RecordHeaders trace = new RecordHeaders();
-        TraceHeaders.inject(context, trace);
+        TraceContext.inject(context, trace);
         Header[] headers = trace.toArray();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(batch.getReadingsCount());
         long bytes = 0;
@@ -116,7 +117,7 @@ public final class TelemetryPublisher implements TelemetryWriter, AutoCloseable 
         Context parent = Context.root();
         String traceparent = batch.getReadings(0).getTraceparent();
         if (!traceparent.isEmpty()) {
-            parent = TraceHeaders.fromTraceparent(traceparent);
+            parent = TraceContext.fromTraceparent(traceparent);
         }
         return tracer.spanBuilder(topic.name() + " publish")
                 .setParent(parent)
@@ -131,6 +132,7 @@ public final class TelemetryPublisher implements TelemetryWriter, AutoCloseable 
     private static void endSpan(Span span, Throwable error) {
         if (error != null) {
             span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+            span.recordException(error);
         }
         span.end();
     }

@@ -1,13 +1,18 @@
 package io.sonde.platform.observability;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
 /**
- * One JSON object per line: {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code msg}
- * and, with an exception, {@code error}. Log shippers parse it without configuration.
+ * One JSON object per line: {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code msg},
+ * inside a span {@code trace_id} and {@code span_id} (the names OpenTelemetry's log data model and
+ * most log shippers use), and with an exception {@code error}. Log shippers parse it without
+ * configuration. The span is the one current on the logging thread: java.util.logging formats on
+ * the caller's thread, so it is the span the line was written in.
  */
 final class JsonLogFormatter extends Formatter {
     @Override
@@ -18,6 +23,12 @@ final class JsonLogFormatter extends Formatter {
         field(json, "logger", String.valueOf(record.getLoggerName())).append(',');
         field(json, "thread", Thread.currentThread().getName()).append(',');
         field(json, "msg", formatMessage(record));
+        SpanContext span = Span.current().getSpanContext();
+        if (span.isValid()) {
+            json.append(',');
+            field(json, "trace_id", span.getTraceId()).append(',');
+            field(json, "span_id", span.getSpanId());
+        }
         if (record.getThrown() != null) {
             StringWriter stack = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(stack));

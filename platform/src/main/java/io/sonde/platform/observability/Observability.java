@@ -25,8 +25,10 @@ import java.util.Map;
  * one JVM), so nothing here is global.
  *
  * <p>Tracing uses the OpenTelemetry SDK, configured from the usual {@code OTEL_*} environment
- * variables when an exporter or endpoint is set there; with none set, spans are created (trace ids
- * go into Kafka record headers) but not exported anywhere.
+ * variables (or their {@code -Dotel.*} system properties) when a traces exporter or an OTLP
+ * endpoint is set there ({@link TraceExport}). With none set, nothing is exported: the ingest
+ * gateway's batch spans still get real ids, so the trace context it writes into Kafka headers is
+ * real, and the per-record spans of the later stages are not made at all ({@link RecordSpans}).
  */
 public final class Observability implements AutoCloseable {
     private static final String INSTRUMENTATION_SCOPE = "io.sonde";
@@ -35,6 +37,7 @@ public final class Observability implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final OpenTelemetrySdk openTelemetry;
     private final JvmGcMetrics gcMetrics;
+    private final boolean exported;
 
     private Observability(String service) {
         this.service = service;
@@ -47,7 +50,8 @@ public final class Observability implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
-        this.openTelemetry = openTelemetry(service);
+        this.exported = TraceExport.asked();
+        this.openTelemetry = openTelemetry(service, exported);
     }
 
     /** Sets up metrics and tracing for the named service, e.g. {@code ingest-gateway}. */
@@ -72,8 +76,14 @@ public final class Observability implements AutoCloseable {
         return openTelemetry;
     }
 
+    /** The tracer for spans whose ids travel on (in Kafka headers), exported or not. */
     public Tracer tracer() {
         return openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+    }
+
+    /** Whether spans leave the process ({@link TraceExport}). */
+    public boolean tracesExported() {
+        return exported;
     }
 
     @Override
@@ -83,12 +93,8 @@ public final class Observability implements AutoCloseable {
         openTelemetry.close();
     }
 
-    private static OpenTelemetrySdk openTelemetry(String service) {
-        boolean exportAsked =
-                System.getenv().keySet().stream()
-                        .anyMatch(k ->
-                                k.startsWith("OTEL_EXPORTER_") || k.equals("OTEL_TRACES_EXPORTER"));
-        if (!exportAsked) {
+    private static OpenTelemetrySdk openTelemetry(String service, boolean exported) {
+        if (!exported) {
             // Spans still get real ids, so the trace context written into Kafka headers is
             // real; the spans are just not sent anywhere.
             return OpenTelemetrySdk.builder()

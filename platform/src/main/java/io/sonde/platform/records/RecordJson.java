@@ -25,6 +25,14 @@ public final class RecordJson {
 
     /** {@code {"deviceId","seq","time","metrics","attributes"}}. */
     public static String telemetry(TelemetryRecord r) {
+        return telemetry(r, "");
+    }
+
+    /**
+     * As {@link #telemetry(TelemetryRecord)}, with {@code "traceparent"} last unless {@code
+     * traceparent} is empty.
+     */
+    public static String telemetry(TelemetryRecord r, String traceparent) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("deviceId", r.getDeviceId());
         node.put("seq", r.getSeq());
@@ -32,6 +40,7 @@ public final class RecordJson {
         metrics(node.putObject("metrics"), r.getMetricsMap());
         ObjectNode attributes = node.putObject("attributes");
         new TreeMap<>(r.getAttributesMap()).forEach(attributes::put);
+        trace(node, traceparent);
         return write(node);
     }
 
@@ -72,6 +81,11 @@ public final class RecordJson {
      * "clearedAt","message"}}; {@code clearedAt} is {@code null} while active.
      */
     public static String alert(Alert a) {
+        return alert(a, "");
+    }
+
+    /** As {@link #alert(Alert)}, with {@code "traceparent"} last unless it is empty. */
+    public static String alert(Alert a, String traceparent) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", a.getId());
         node.put("ruleId", a.getRuleId());
@@ -88,12 +102,19 @@ public final class RecordJson {
             node.putNull("clearedAt");
         }
         node.put("message", a.getMessage());
+        trace(node, traceparent);
         return write(node);
     }
 
     /** A JSON array of already-written JSON values. */
     public static String array(Iterable<String> elements) {
         return "[" + String.join(",", elements) + "]";
+    }
+
+    private static void trace(ObjectNode node, String traceparent) {
+        if (!traceparent.isEmpty()) {
+            node.put("traceparent", traceparent);
+        }
     }
 
     private static void metrics(ObjectNode target, Map<String, Double> metrics) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sonde.proto.v1.Aggregate;
+import io.sonde.proto.v1.Alert;
 import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,24 @@ class RecordJsonTest {
         assertThat(json.get("seq").asLong()).isEqualTo(7);
         assertThat(json.get("metrics").get("temperature").asDouble()).isEqualTo(21.5);
         assertThat(json.get("attributes").get("fw").asText()).isEqualTo("1.2");
+    }
+
+    @Test
+    void aReadingAndAnAlertCarryTheirTraceparentLastWhenTheyHaveOne() throws Exception {
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        TelemetryRecord record = TelemetryRecord.newBuilder().setDeviceId("dev-1").build();
+        Alert alert = Alert.newBuilder().setId("a").setDeviceId("dev-1").build();
+
+        JsonNode reading = MAPPER.readTree(RecordJson.telemetry(record, tp));
+        JsonNode raised = MAPPER.readTree(RecordJson.alert(alert, tp));
+
+        assertThat(fieldNames(reading)).endsWith("attributes", "traceparent");
+        assertThat(reading.get("traceparent").asText()).isEqualTo(tp);
+        assertThat(fieldNames(raised)).endsWith("message", "traceparent");
+        assertThat(fieldNames(MAPPER.readTree(RecordJson.telemetry(record, ""))))
+                .doesNotContain("traceparent");
+        assertThat(fieldNames(MAPPER.readTree(RecordJson.alert(alert))))
+                .doesNotContain("traceparent");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sonde.push.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.kafka.Topics;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.Log;
 import io.sonde.push.session.History;
@@ -40,7 +41,8 @@ public final class FanOut implements AutoCloseable {
             Duration snapshotLookback,
             CatchUpSettings catchUp,
             SubscriptionMeters subscriptions,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            RecordSpans spans) {
         Topics topics = kafka.topics();
         Map<Log, LogSource<?>> sources =
                 Map.of(
@@ -72,12 +74,18 @@ public final class FanOut implements AutoCloseable {
         List<FanOutConsumer<?>> consumers =
                 List.of(
                         FanOutConsumer.fromLookback(
-                                kafka, sources.get(Log.TELEMETRY), snapshotLookback, hub, meters),
+                                        kafka,
+                                        sources.get(Log.TELEMETRY),
+                                        snapshotLookback,
+                                        hub,
+                                        meters)
+                                .tracing(spans),
                         FanOutConsumer.fromLookback(
                                 kafka, sources.get(Log.AGGREGATES), snapshotLookback, hub, meters),
                         FanOutConsumer.fromBeginning(
                                 kafka, sources.get(Log.DEVICE_STATE), hub, meters),
-                        FanOutConsumer.fromBeginning(kafka, sources.get(Log.ALERTS), hub, meters));
+                        FanOutConsumer.fromBeginning(kafka, sources.get(Log.ALERTS), hub, meters)
+                                .tracing(spans));
         CatchUp history = new CatchUp(kafka, sources, hub, catchUp, subscriptions, meters);
         FanOut fanOut = new FanOut(consumers, history);
         consumers.forEach(FanOutConsumer::start);

@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.sonde.platform.kafka.KafkaConfig;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.push.hub.Emit;
 import io.sonde.push.hub.Hub;
 import io.sonde.push.hub.Log;
@@ -65,6 +69,8 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch assigned = new CountDownLatch(1);
+    // Set before start; the consumer thread reads it.
+    private RecordSpans spans = RecordSpans.off();
     private volatile boolean healthy;
     private volatile boolean caughtUp;
     private volatile boolean started;
@@ -127,6 +133,15 @@ final class FanOutConsumer<V> implements AutoCloseable {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.putAll(kafka.consumer());
         return props;
+    }
+
+    /**
+     * Makes a {@code "{topic} process"} span per live record (docs/operations.md, Tracing), under
+     * the span that wrote it; call before {@link #start}.
+     */
+    FanOutConsumer<V> tracing(RecordSpans recordSpans) {
+        this.spans = recordSpans;
+        return this;
     }
 
     void start() {
@@ -263,13 +278,24 @@ final class FanOutConsumer<V> implements AutoCloseable {
                     () -> "skipped an unreadable record of " + record.topic() + ": " + e);
             emits = List.of();
         }
-        try {
+        Span span =
+                caughtUp
+                        ? spans.process(
+                                record.headers(),
+                                record.topic(),
+                                record.partition(),
+                                record.offset())
+                        : Span.getInvalid();
+        try (Scope ignored = span.makeCurrent()) {
             hub.publish(source.log(), record.partition(), record.offset(), emits);
             records.increment();
         } catch (RuntimeException e) {
             // One bad record must not stop the stream for every subscriber.
             skipped.increment();
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
             LOG.log(Level.WARNING, "could not publish a record of " + record.topic(), e);
+        } finally {
+            span.end();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sonde.push.kafka;
 
 import io.sonde.platform.kafka.Topic;
+import io.sonde.platform.observability.TraceContext;
 import io.sonde.push.hub.Emit;
 import io.sonde.push.hub.Log;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,10 @@ record LogSource<V>(Log log, Topic<String, V> topic, Events<V> events, EventTime
     /** Turns one record into emits. */
     @FunctionalInterface
     interface Events<V> {
-        List<Emit> of(String key, V value);
+        /**
+         * @param traceparent the record's {@code traceparent} header, checked; empty when none
+         */
+        List<Emit> of(String key, V value, String traceparent);
     }
 
     /**
@@ -58,7 +62,7 @@ record LogSource<V>(Log log, Topic<String, V> topic, Events<V> events, EventTime
                 deviceTime.accept(millis);
             }
         }
-        return events.of(key, value);
+        return events.of(key, value, TraceContext.traceparent(record.headers()).orElse(""));
     }
 
     /** The record key, a device id; null when absent. */

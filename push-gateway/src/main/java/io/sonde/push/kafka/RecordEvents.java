@@ -17,6 +17,10 @@ import java.util.List;
  * active alert on {@code alerts} and {@code alerts:D}. The live fan-out and the replays of history
  * both read records through here, so that a replayed event is the same as the live one was.
  *
+ * <p>Readings and alerts carry the {@code traceparent} of the record they came from (the span that
+ * wrote it: the ingest gateway's publish, the processor's alert raise or clear), so that a client
+ * can join the trace; {@code traceparent} is empty when the record has none.
+ *
  * <p>Stateless and thread-safe. A null value is a tombstone.
  */
 final class RecordEvents {
@@ -29,7 +33,7 @@ final class RecordEvents {
 
     private RecordEvents() {}
 
-    static List<Emit> telemetry(String key, TelemetryRecord value) {
+    static List<Emit> telemetry(String key, TelemetryRecord value, String traceparent) {
         if (value == null) {
             return List.of();
         }
@@ -41,11 +45,11 @@ final class RecordEvents {
                 Emit.retained(
                         Channels.telemetry(device),
                         TELEMETRY_EVENT,
-                        RecordJson.telemetry(value),
+                        RecordJson.telemetry(value, traceparent),
                         LATEST));
     }
 
-    static List<Emit> aggregate(String key, Aggregate value) {
+    static List<Emit> aggregate(String key, Aggregate value, String traceparent) {
         if (value == null || value.getDeviceId().isEmpty()) {
             return List.of();
         }
@@ -58,7 +62,7 @@ final class RecordEvents {
     }
 
     /** A tombstone removes the device from later snapshots. */
-    static List<Emit> deviceState(String key, DeviceState value) {
+    static List<Emit> deviceState(String key, DeviceState value, String traceparent) {
         if (value == null) {
             return key == null ? List.of() : List.of(Emit.forget(Channels.DEVICES, key));
         }
@@ -75,11 +79,11 @@ final class RecordEvents {
     }
 
     /** An active alert is retained until the event that clears it. */
-    static List<Emit> alert(String key, Alert value) {
+    static List<Emit> alert(String key, Alert value, String traceparent) {
         if (value == null || value.getDeviceId().isEmpty() || value.getId().isEmpty()) {
             return List.of();
         }
-        String json = RecordJson.alert(value);
+        String json = RecordJson.alert(value, traceparent);
         boolean active = value.getState() == AlertState.ACTIVE;
         String fleet = Channels.ALERTS;
         String device = Channels.alerts(value.getDeviceId());

@@ -1,6 +1,8 @@
 package io.sonde.stream.processor;
 
 import com.google.protobuf.MessageLite;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.Alert;
 import io.sonde.proto.v1.AlertRule;
@@ -61,6 +63,7 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
     private final Duration idleInterval;
     private final long offlineAfterMs;
     private final RuleBook book;
+    private final RecordTracing tracing;
     private final Map<String, DeviceWork> work = new HashMap<>();
     // Devices with changes not yet emitted, by emission slot: a device is emitted in its own
     // slot, one of SLOTS per update interval, so the interval's updates go out in SLOTS even
@@ -81,8 +84,10 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
             Duration emitInterval,
             Duration idleInterval,
             Duration offlineAfter,
-            RuleBook book) {
+            RuleBook book,
+            RecordTracing tracing) {
         this.limits = limits;
+        this.tracing = tracing;
         this.windowLabels = List.copyOf(windowLabels);
         this.emitInterval = emitInterval;
         this.idleInterval = idleInterval;
@@ -102,7 +107,7 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
             history.add(context.getStateStore(historyStore(label)));
         }
         WindowStore<String, Alert> cleared = context.getStateStore(CLEARED_ALERTS_STORE);
-        this.outputs = new Outputs(context, windowLabels, history, cleared);
+        this.outputs = new Outputs(context, windowLabels, history, cleared, tracing);
         this.sensors = new ProcessorSensors(context.metrics());
         KeyValueStore<String, AlertRule> rules = context.getStateStore(RULES_STORE);
         book.reload(() -> RulesProcessor.read(rules));
@@ -135,6 +140,15 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
 
     @Override
     public void process(Record<String, TelemetryRecord> record) {
+        Span span = tracing.process(record.headers(), context.recordMetadata());
+        try (Scope ignored = span.makeCurrent()) {
+            processInSpan(record);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void processInSpan(Record<String, TelemetryRecord> record) {
         String device = record.key();
         TelemetryRecord reading = record.value();
         if (device == null || device.isEmpty() || reading == null) {

@@ -10,7 +10,6 @@ import io.sonde.stream.state.OpenWindow;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
@@ -29,13 +28,16 @@ final class Outputs {
     private final List<String> windowLabels;
     private final List<WindowStore<String, List<Aggregate>>> history;
     private final WindowStore<String, Alert> clearedAlerts;
+    private final RecordTracing tracing;
 
     Outputs(
             ProcessorContext<String, MessageLite> context,
             List<String> windowLabels,
             List<WindowStore<String, List<Aggregate>>> history,
-            WindowStore<String, Alert> clearedAlerts) {
+            WindowStore<String, Alert> clearedAlerts,
+            RecordTracing tracing) {
         this.context = context;
+        this.tracing = tracing;
         this.windowLabels = windowLabels;
         this.history = history;
         this.clearedAlerts = clearedAlerts;
@@ -93,11 +95,16 @@ final class Outputs {
         w.stateEmitted();
     }
 
-    /** An alert raise or clear; {@code headers} carry the causing reading's trace context. */
-    void alert(String deviceId, Transition t, Headers headers, long now) {
+    /**
+     * An alert raise or clear; {@code cause} holds the headers of the reading that caused it, null
+     * when no reading did (a silence, a rule change).
+     */
+    void alert(String deviceId, Transition t, Headers cause, long now) {
         Alert alert = Records.alert(deviceId, t);
         context.forward(
-                new Record<String, MessageLite>(deviceId, alert, now, copy(headers)), ALERTS_SINK);
+                new Record<String, MessageLite>(
+                        deviceId, alert, now, tracing.alert(deviceId, t, cause)),
+                ALERTS_SINK);
         if (!t.raised()) {
             clearedAlerts.put(deviceId, alert, t.clearedAtMs());
         }
@@ -105,14 +112,5 @@ final class Outputs {
 
     private void forward(String sink, String key, MessageLite value, long now) {
         context.forward(new Record<>(key, value, now), sink);
-    }
-
-    // Only the trace context travels on: the reading's other headers are not the alert's.
-    private static Headers copy(Headers headers) {
-        RecordHeaders out = new RecordHeaders();
-        if (headers != null && headers.lastHeader("traceparent") != null) {
-            out.add(headers.lastHeader("traceparent"));
-        }
-        return out;
     }
 }

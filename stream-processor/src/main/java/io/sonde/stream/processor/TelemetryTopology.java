@@ -3,6 +3,7 @@ package io.sonde.stream.processor;
 import com.google.protobuf.MessageLite;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.platform.kafka.Topics;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.proto.v1.AlertRule;
 import io.sonde.stream.alert.RuleBook;
 import io.sonde.stream.config.StreamConfig;
@@ -57,8 +58,11 @@ public final class TelemetryTopology {
                 config.grace().toMillis());
     }
 
-    /** The topology for {@code config}, reading and writing {@code topics}. */
-    public static Topology build(StreamConfig config, Topics topics) {
+    /**
+     * The topology for {@code config}, reading and writing {@code topics}, making per-record spans
+     * as {@code spans} says.
+     */
+    public static Topology build(StreamConfig config, Topics topics, RecordSpans spans) {
         Topology topology =
                 new Topology(
                         new TopologyConfig(
@@ -83,7 +87,8 @@ public final class TelemetryTopology {
                                 config.updateInterval(),
                                 config.idleCheckInterval(),
                                 config.deviceOfflineAfter(),
-                                book),
+                                book,
+                                new RecordTracing(spans)),
                 SOURCE);
         addStores(topology, config, limits, topics);
         addSinks(topology, topics);

@@ -3,6 +3,7 @@ package io.sonde.stream.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.MessageLite;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.Alert;
 import io.sonde.proto.v1.AlertRule;
@@ -102,7 +103,8 @@ class DeviceProcessorRestartTest {
                         config.updateInterval(),
                         config.idleCheckInterval(),
                         config.deviceOfflineAfter(),
-                        new RuleBook());
+                        new RuleBook(),
+                        new RecordTracing(RecordSpans.off()));
         p.init(c);
         return p;
     }

@@ -3,6 +3,7 @@ package io.sonde.stream.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sonde.platform.kafka.Topics;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.stream.config.StreamConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ class TopologyDescriptionTest {
     void topologyMatchesGoldenDescription() throws IOException {
         String actual =
                 TelemetryTopology.build(
-                                StreamConfig.defaults(), Topics.withPrefix(Topics.DEFAULT_PREFIX))
+                                StreamConfig.defaults(),
+                                Topics.withPrefix(Topics.DEFAULT_PREFIX),
+                                RecordSpans.off())
                         .describe()
                         .toString();
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {

@@ -3,6 +3,7 @@ package io.sonde.stream.processor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sonde.platform.kafka.Topic;
 import io.sonde.platform.kafka.Topics;
+import io.sonde.platform.observability.RecordSpans;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.Alert;
 import io.sonde.proto.v1.AlertRule;
@@ -52,9 +53,13 @@ final class TopologyFixture implements AutoCloseable {
     private final List<TestRecord<String, Alert>> alerts = new ArrayList<>();
 
     TopologyFixture(StreamConfig config) {
+        this(config, RecordSpans.off());
+    }
+
+    TopologyFixture(StreamConfig config, RecordSpans spans) {
         driver =
                 new TopologyTestDriver(
-                        TelemetryTopology.build(config, TOPICS),
+                        TelemetryTopology.build(config, TOPICS, spans),
                         StreamsProperties.forTopology(config),
                         START);
         telemetry = input(TOPICS.telemetry());
