@@ -1,6 +1,7 @@
 // The alert feed: active alerts first, then cleared ones, with severity shown in words and in
 // colour; filterable by severity and device. The page title carries the count of active alerts.
-// Rows carry data-alert-id / data-state / data-severity, for people and for tests.
+// Rows carry data-alert-id / data-state / data-severity / data-trace (the trace id of the event
+// that raised or cleared it; hover shows it too), for people and for tests.
 import { el, formatAgo, formatNumber, formatTime, traceId } from './format.js';
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'];

@@ -87,7 +87,7 @@ public final class TelemetryPublisher implements TelemetryWriter, AutoCloseable 
                 value = RecordEncoder.record(key, reading, receivedNanos);
             } catch (IOException e) {
                 // The bytes parsed as a Reading a moment ago; nothing of the batch is sent.
-                span.end();
+                endSpan(span, e);
                 return CompletableFuture.failedFuture(WriteFailure.of(e));
             }
             bytes += key.length + value.length;

@@ -12,6 +12,7 @@ import java.util.Properties;
  */
 final class TraceExport {
     private static final String EXPORTER = "otel.traces.exporter";
+    private static final String DISABLED = "otel.sdk.disabled";
     private static final String[] ENDPOINTS = {
         "otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint"
     };
@@ -24,6 +25,9 @@ final class TraceExport {
     }
 
     static boolean asked(Map<String, String> env, Properties properties) {
+        if ("true".equalsIgnoreCase(setting(DISABLED, env, properties))) {
+            return false;
+        }
         String exporter = setting(EXPORTER, env, properties);
         if (exporter != null) {
             return !exporter.trim().toLowerCase(Locale.ROOT).equals("none");

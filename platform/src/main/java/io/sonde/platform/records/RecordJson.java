@@ -23,14 +23,9 @@ public final class RecordJson {
 
     private RecordJson() {}
 
-    /** {@code {"deviceId","seq","time","metrics","attributes"}}. */
-    public static String telemetry(TelemetryRecord r) {
-        return telemetry(r, "");
-    }
-
     /**
-     * As {@link #telemetry(TelemetryRecord)}, with {@code "traceparent"} last unless {@code
-     * traceparent} is empty.
+     * {@code {"deviceId","seq","time","metrics","attributes","traceparent"}}, the last left out
+     * when {@code traceparent} is empty.
      */
     public static String telemetry(TelemetryRecord r, String traceparent) {
         ObjectNode node = MAPPER.createObjectNode();
@@ -76,15 +71,16 @@ public final class RecordJson {
         return write(node);
     }
 
-    /**
-     * {@code {"id","ruleId","deviceId","metric","severity","state","value","threshold","raisedAt",
-     * "clearedAt","message"}}; {@code clearedAt} is {@code null} while active.
-     */
+    /** An alert without trace context, as the REST answers (built from state) give it. */
     public static String alert(Alert a) {
         return alert(a, "");
     }
 
-    /** As {@link #alert(Alert)}, with {@code "traceparent"} last unless it is empty. */
+    /**
+     * {@code {"id","ruleId","deviceId","metric","severity","state","value","threshold","raisedAt",
+     * "clearedAt","message","traceparent"}}; {@code clearedAt} is {@code null} while active, {@code
+     * traceparent} left out when empty.
+     */
     public static String alert(Alert a, String traceparent) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", a.getId());

@@ -43,6 +43,26 @@ class TraceExportTest {
     }
 
     @Test
+    void aDisabledSdkExportsNothingAndHeadersAloneAskForNothing() {
+        assertThat(
+                        TraceExport.asked(
+                                Map.of(
+                                        "OTEL_SDK_DISABLED", "TRUE",
+                                        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+                                new Properties()))
+                .isFalse();
+        assertThat(TraceExport.asked(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "a=b"), new Properties()))
+                .isFalse();
+        assertThat(
+                        TraceExport.asked(
+                                Map.of(
+                                        "OTEL_SDK_DISABLED", "false",
+                                        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+                                new Properties()))
+                .isTrue();
+    }
+
+    @Test
     void thePropertyWinsOverTheEnvironment() {
         assertThat(
                         TraceExport.asked(

@@ -24,7 +24,7 @@ class RecordJsonTest {
                         .putAttributes("fw", "1.2")
                         .build();
 
-        JsonNode json = MAPPER.readTree(RecordJson.telemetry(record));
+        JsonNode json = MAPPER.readTree(RecordJson.telemetry(record, ""));
 
         assertThat(fieldNames(json))
                 .containsExactly("deviceId", "seq", "time", "metrics", "attributes");
@@ -48,7 +48,7 @@ class RecordJsonTest {
         assertThat(fieldNames(raised)).endsWith("message", "traceparent");
         assertThat(fieldNames(MAPPER.readTree(RecordJson.telemetry(record, ""))))
                 .doesNotContain("traceparent");
-        assertThat(fieldNames(MAPPER.readTree(RecordJson.alert(alert))))
+        assertThat(fieldNames(MAPPER.readTree(RecordJson.alert(alert, ""))))
                 .doesNotContain("traceparent");
     }
 

@@ -43,34 +43,7 @@ public final class FanOut implements AutoCloseable {
             SubscriptionMeters subscriptions,
             MeterRegistry meters,
             RecordSpans spans) {
-        Topics topics = kafka.topics();
-        Map<Log, LogSource<?>> sources =
-                Map.of(
-                        Log.TELEMETRY,
-                        new LogSource<>(
-                                Log.TELEMETRY,
-                                topics.telemetry(),
-                                RecordEvents::telemetry,
-                                r -> r.getTimeUnixNano() / 1_000_000),
-                        Log.AGGREGATES,
-                        new LogSource<>(
-                                Log.AGGREGATES, topics.aggregates(), RecordEvents::aggregate),
-                        Log.DEVICE_STATE,
-                        new LogSource<>(
-                                Log.DEVICE_STATE,
-                                topics.deviceState(),
-                                RecordEvents::deviceState,
-                                // Going offline is news about an old reading, not a late event.
-                                d -> d.getOnline() ? d.getLastSeenMs() : 0),
-                        Log.ALERTS,
-                        new LogSource<>(
-                                Log.ALERTS,
-                                topics.alerts(),
-                                RecordEvents::alert,
-                                a ->
-                                        a.getClearedAtMs() > 0
-                                                ? a.getClearedAtMs()
-                                                : a.getRaisedAtMs()));
+        Map<Log, LogSource<?>> sources = sources(kafka.topics());
         List<FanOutConsumer<?>> consumers =
                 List.of(
                         FanOutConsumer.fromLookback(
@@ -92,6 +65,32 @@ public final class FanOut implements AutoCloseable {
         history.start();
         fanOut.awaitAssigned();
         return fanOut;
+    }
+
+    // Each log, and how its records become events: the live consumers and the replays share them.
+    private static Map<Log, LogSource<?>> sources(Topics topics) {
+        return Map.of(
+                Log.TELEMETRY,
+                new LogSource<>(
+                        Log.TELEMETRY,
+                        topics.telemetry(),
+                        RecordEvents::telemetry,
+                        r -> r.getTimeUnixNano() / 1_000_000),
+                Log.AGGREGATES,
+                new LogSource<>(Log.AGGREGATES, topics.aggregates(), RecordEvents::aggregate),
+                Log.DEVICE_STATE,
+                new LogSource<>(
+                        Log.DEVICE_STATE,
+                        topics.deviceState(),
+                        RecordEvents::deviceState,
+                        // Going offline is news about an old reading, not a late event.
+                        d -> d.getOnline() ? d.getLastSeenMs() : 0),
+                Log.ALERTS,
+                new LogSource<>(
+                        Log.ALERTS,
+                        topics.alerts(),
+                        RecordEvents::alert,
+                        a -> a.getClearedAtMs() > 0 ? a.getClearedAtMs() : a.getRaisedAtMs()));
     }
 
     /**

@@ -75,6 +75,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean started;
     private Map<TopicPartition, Long> startEnds = Map.of();
+    // Per partition, the end offset at start: records from there on were written while this
+    // consumer ran, and are live even when they come in the same poll as the last of the history.
+    private long[] liveFrom = new long[0];
 
     /** A consumer that starts at the beginning of its log: a compacted or small one. */
     static <V> FanOutConsumer<V> fromBeginning(
@@ -140,6 +143,9 @@ final class FanOutConsumer<V> implements AutoCloseable {
      * the span that wrote it; call before {@link #start}.
      */
     FanOutConsumer<V> tracing(RecordSpans recordSpans) {
+        if (started) {
+            throw new IllegalStateException("tracing is set before start");
+        }
         this.spans = recordSpans;
         return this;
     }
@@ -225,6 +231,8 @@ final class FanOutConsumer<V> implements AutoCloseable {
         }
         consumer.assign(partitions);
         startEnds = new HashMap<>(consumer.endOffsets(partitions));
+        liveFrom = new long[partitions.size()];
+        startEnds.forEach((p, end) -> liveFrom[p.partition()] = end);
         if (lookback == null) {
             consumer.seekToBeginning(partitions);
         } else {
@@ -266,20 +274,10 @@ final class FanOutConsumer<V> implements AutoCloseable {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        List<Emit> emits;
-        try {
-            // The age of what is fanned out live; the history read at start (alerts and device
-            // states from the beginning) would say nothing about how late events are.
-            emits = caughtUp ? source.emits(record, ageRecorder) : source.emits(record);
-        } catch (SerializationException e) {
-            skipped.increment();
-            LOG.log(
-                    Level.WARNING,
-                    () -> "skipped an unreadable record of " + record.topic() + ": " + e);
-            emits = List.of();
-        }
+        // Live records only: the history read at start is not a delivery.
+        boolean live = live(record);
         Span span =
-                caughtUp
+                live
                         ? spans.process(
                                 record.headers(),
                                 record.topic(),
@@ -287,16 +285,44 @@ final class FanOutConsumer<V> implements AutoCloseable {
                                 record.offset())
                         : Span.getInvalid();
         try (Scope ignored = span.makeCurrent()) {
-            hub.publish(source.log(), record.partition(), record.offset(), emits);
+            hub.publish(
+                    source.log(), record.partition(), record.offset(), emits(record, live, span));
             records.increment();
         } catch (RuntimeException e) {
             // One bad record must not stop the stream for every subscriber.
             skipped.increment();
-            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            failed(span, e);
             LOG.log(Level.WARNING, "could not publish a record of " + record.topic(), e);
         } finally {
             span.end();
         }
+    }
+
+    // An unreadable record still moves the live position: it yields no event.
+    private List<Emit> emits(ConsumerRecord<byte[], byte[]> record, boolean live, Span span) {
+        try {
+            // The age of what is fanned out live; the history read at start (alerts and device
+            // states from the beginning) would say nothing about how late events are.
+            return live ? source.emits(record, ageRecorder) : source.emits(record);
+        } catch (SerializationException e) {
+            skipped.increment();
+            failed(span, e);
+            LOG.log(
+                    Level.WARNING,
+                    () -> "skipped an unreadable record of " + record.topic() + ": " + e);
+            return List.of();
+        }
+    }
+
+    private boolean live(ConsumerRecord<byte[], byte[]> record) {
+        return caughtUp
+                || record.partition() < liveFrom.length
+                        && record.offset() >= liveFrom[record.partition()];
+    }
+
+    private static void failed(Span span, RuntimeException e) {
+        span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+        span.recordException(e);
     }
 
     private static String eventName(Log log) {

@@ -2,6 +2,7 @@ package io.sonde.stream.processor;
 
 import com.google.protobuf.MessageLite;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.Alert;
@@ -140,9 +141,17 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
 
     @Override
     public void process(Record<String, TelemetryRecord> record) {
-        Span span = tracing.process(record.headers(), context.recordMetadata());
+        // Streams always has the metadata of the record it hands to process().
+        Span span =
+                context.recordMetadata()
+                        .map(where -> tracing.process(record.headers(), where))
+                        .orElse(Span.getInvalid());
         try (Scope ignored = span.makeCurrent()) {
             processInSpan(record);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            span.recordException(e);
+            throw e;
         } finally {
             span.end();
         }

@@ -6,7 +6,6 @@ import io.opentelemetry.context.Context;
 import io.sonde.platform.observability.RecordSpans;
 import io.sonde.platform.observability.TraceContext;
 import io.sonde.stream.alert.Transition;
-import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -30,21 +29,18 @@ final class RecordTracing {
     }
 
     /**
-     * The span processing one reading, started; the caller makes it current and ends it. The
-     * invalid span when spans are not exported.
+     * The span processing one reading read at {@code where}, started; the caller makes it current
+     * and ends it. The invalid span when spans are not exported.
      */
-    Span process(Headers headers, Optional<RecordMetadata> where) {
-        if (!spans.on() || where.isEmpty()) {
-            return Span.getInvalid();
-        }
-        RecordMetadata m = where.get();
-        return spans.process(headers, m.topic(), m.partition(), m.offset());
+    Span process(Headers headers, RecordMetadata where) {
+        return spans.process(headers, where.topic(), where.partition(), where.offset());
     }
 
     /**
-     * The headers of the record of alert event {@code t} of {@code device}: the context of its own
-     * span (a child of the current one: the reading's process span, or a new trace for a silence or
-     * a rule change) while exported, else {@code cause}'s {@code traceparent}, if any.
+     * The headers of the record of alert event {@code t} of {@code device}, {@code cause} being the
+     * headers of the reading that caused it (null when none did): while exported, the context of
+     * the event's own span, a child of the current one (the reading's process span), or of none;
+     * otherwise {@code cause}'s {@code traceparent}, if any.
      */
     Headers alert(String device, Transition t, Headers cause) {
         RecordHeaders out = new RecordHeaders();
@@ -55,17 +51,20 @@ final class RecordTracing {
             }
             return out;
         }
+        // No cause (a silence, a rule change): a trace of its own, even when the change is
+        // noticed while some other device's reading is being processed.
+        Context parent = cause == null ? Context.root() : Context.current();
         Span span =
                 spans.tracer()
                         .spanBuilder(t.raised() ? "alert raise" : "alert clear")
-                        .setParent(Context.current())
+                        .setParent(parent)
                         .setSpanKind(SpanKind.INTERNAL)
                         .setAttribute("sonde.alert.id", t.alertId())
                         .setAttribute("sonde.alert.rule", t.ruleId())
                         .setAttribute("sonde.alert.severity", t.severity())
                         .setAttribute("sonde.device.id", device)
                         .startSpan();
-        TraceContext.inject(Context.current().with(span), out);
+        TraceContext.inject(parent.with(span), out);
         span.end();
         return out;
     }

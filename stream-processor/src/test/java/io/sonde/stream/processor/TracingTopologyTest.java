@@ -115,6 +115,33 @@ class TracingTopologyTest {
                 .isEqualTo(raise.getSpanId());
     }
 
+    @Test
+    void aClearOwedToARuleChangeIsATraceOfItsOwnNotThatOfTheReadingThatNoticedIt()
+            throws Exception {
+        f.putRule("hot", HOT);
+        reading(1, 1_000, 85.0, true);
+        f.deleteRule("hot");
+        String otherTrace = "7af92f3577b34da6a3ce929d0e0e4736";
+        f.send(
+                "dev-2",
+                1,
+                T0 + 2_000,
+                T0 + 2_000,
+                Map.of("temperature", 20.0),
+                Optional.of("00-" + otherTrace + "-00f067aa0ba902b7-01"));
+
+        SpanData clear = named("alert clear").getFirst();
+        assertThat(clear.getParentSpanContext().isValid()).isFalse();
+        assertThat(clear.getTraceId()).isNotIn(TRACE, otherTrace);
+        TestRecord<String, Alert> cleared = f.alertRecords().get(1);
+        assertThat(cleared.key()).isEqualTo("dev-1");
+        assertThat(
+                        Span.fromContext(TraceContext.extract(cleared.headers()))
+                                .getSpanContext()
+                                .getSpanId())
+                .isEqualTo(clear.getSpanId());
+    }
+
     // A temperature reading of dev-1 at T0 + offset, maybe with the device's trace context.
     private void reading(long seq, long offsetMs, double temperature, boolean traced) {
         f.send(
