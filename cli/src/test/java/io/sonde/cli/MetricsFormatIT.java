@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * promtool check metrics} reads it, with the stack busy so that every kind of meter has values; and
  * Sonde's own meters ({@code sonde_*}) pass its lint too (names, types, help, base units). Lint
  * notes on the Kafka clients' and the JVM's meters, whose names Sonde does not choose, are printed,
- * not failed. Skipped, with the reason printed, where promtool (Debian package {@code prometheus},
+ * not failed. Every metric of the catalogue in docs/operations.md is exposed by some service. Skipped, with the reason printed, where promtool (Debian package {@code prometheus},
  * installed by {@code .ci/run}) is missing.
  */
 @ExtendWith(SharedKafka.class)
@@ -58,8 +61,18 @@ class MetricsFormatIT {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> metrics(stack.push()).contains("sonde_push_"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> sse.events().size() > 10);
+                // A client that came and went: disconnects are counted too.
+                try (SseRecording brief =
+                        SseRecording.open(stack.push().port(), viewer, "devices")) {
+                    brief.await(e -> true, Duration.ofSeconds(60));
+                }
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() ->
+                                metrics(stack.push()).contains("sonde_push_disconnects_total"));
+                StringBuilder all = new StringBuilder();
                 for (Service service : stack.services()) {
                     String text = metrics(service);
+                    all.append(text);
                     Process check =
                             new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
                                     .redirectErrorStream(true)
@@ -84,8 +97,31 @@ class MetricsFormatIT {
                             text.lines().filter(l -> !l.startsWith("#")).count(),
                             said.lines().count());
                 }
+                assertThat(undocumentedOrAbsent(all.toString()))
+                        .as("catalogue metrics (docs/operations.md) no service exposes")
+                        .isEmpty();
             }
         }
+    }
+
+    // Every metric of the catalogue table in docs/operations.md, exposed by some service.
+    private static List<String> undocumentedOrAbsent(String exposed) throws IOException {
+        Matcher row =
+                Pattern.compile("(?m)^\\| `(sonde_[a-z_]+)` \\|")
+                        .matcher(Files.readString(Path.of("..", "docs", "operations.md")));
+        List<String> absent = new ArrayList<>();
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            String name = row.group(1);
+            if (!Pattern.compile("(?m)^" + name + "(_bucket|_count|_sum)?[{ ]")
+                    .matcher(exposed)
+                    .find()) {
+                absent.add(name);
+            }
+        }
+        assertThat(rows).as("catalogue rows").isGreaterThan(20);
+        return absent;
     }
 
     /** The count of {@code sonde_push_event_age_seconds} for one event type, 0 when absent. */
