@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Kafka-native streaming telemetry.",
         subcommands = {
             DemoCommand.class,
+            io.sonde.cli.cluster.ClusterCommand.class,
             TokenCommand.class,
             SimulateCommand.class,
             ServiceCommands.IngestGatewayCommand.class,

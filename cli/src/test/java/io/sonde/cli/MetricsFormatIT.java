@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * promtool check metrics} reads it, with the stack busy so that every kind of meter has values; and
  * Sonde's own meters ({@code sonde_*}) pass its lint too (names, types, help, base units). Lint
  * notes on the Kafka clients' and the JVM's meters, whose names Sonde does not choose, are printed,
- * not failed. Every metric of the catalogue in docs/operations.md is exposed by some service. Skipped, with the reason printed, where promtool (Debian package {@code prometheus},
- * installed by {@code .ci/run}) is missing.
+ * not failed. Every metric of the catalogue in docs/operations.md is exposed by some service.
+ * Skipped, with the reason printed, where promtool (Debian package {@code prometheus}, installed by
+ * {@code .ci/run}) is missing.
  */
 @ExtendWith(SharedKafka.class)
 @Timeout(180)
