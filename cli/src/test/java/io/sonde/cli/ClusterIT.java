@@ -68,20 +68,26 @@ class ClusterIT {
             String afterOne = eventOf(l, viewer, null, 1);
 
             // push-1 dies; the client resumes through nginx on push-2.
+            long killed = System.nanoTime();
             cluster.kill("push-1", true);
             send(l, deviceToken, 2);
             String afterTwo = eventOf(l, viewer, afterOne, 2);
+            report("push-1 killed: resumed on push-2 with the next reading", killed);
 
             // And the other way round, with push-1 back.
             cluster.start("push-1");
+            killed = System.nanoTime();
             cluster.kill("push-2", true);
             send(l, deviceToken, 3);
             String afterThree = eventOf(l, viewer, afterTwo, 3);
+            report("push-2 killed: resumed on push-1 with the next reading", killed);
 
             // A broker and an ingest gateway die: devices are still acked (2 of 3 replicas).
+            killed = System.nanoTime();
             cluster.kill("broker-2", true);
             cluster.kill("ingest-1", true);
             send(l, deviceToken, 4);
+            report("broker-2 and ingest-1 killed: a device acked again", killed);
             send(l, deviceToken, 5);
             eventOf(l, viewer, afterThree, 4);
             assertThat(cluster.status())
@@ -91,6 +97,12 @@ class ClusterIT {
             System.out.println(
                     "[sonde-test] cluster said:\n" + said.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    private static void report(String what, long since) {
+        System.out.printf(
+                "[sonde-test] failover: %s after %d ms%n",
+                what, (System.nanoTime() - since) / 1_000_000);
     }
 
     // One reading through nginx's ingest port, acked: the ack means it is on 2 of 3 brokers. A

@@ -73,6 +73,10 @@ final class MemberFiles {
         p.put("transaction.state.log.min.isr", "2");
         p.put("share.coordinator.state.topic.replication.factor", "3");
         p.put("share.coordinator.state.topic.min.isr", "2");
+        // A broker killed with -9 is noticed when its heartbeats stop: after 4 s instead of
+        // Kafka's 9 s, so its partitions get new leaders (and producers are acked again) sooner.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "1000");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         // A small machine: fewer threads and smaller buffers than a production broker.
