@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             io.sonde.cli.cluster.ClusterCommand.class,
+            io.sonde.cli.chaos.ChaosCommand.class,
             TokenCommand.class,
             SimulateCommand.class,
             ServiceCommands.IngestGatewayCommand.class,

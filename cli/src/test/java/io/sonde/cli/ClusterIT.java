@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonde.cli.chaos.ChaosRun;
 import io.sonde.cli.cluster.Cluster;
 import io.sonde.cli.cluster.ClusterLayout;
 import io.sonde.client.push.SseClient;
@@ -92,6 +93,18 @@ class ClusterIT {
             eventOf(l, viewer, afterThree, 4);
             assertThat(cluster.status())
                     .anyMatch(s -> s.startsWith("broker-2") && s.endsWith("down"));
+
+            // The chaos run, short: one of each kind killed in turn under load, then the checks.
+            cluster.up();
+            ChaosRun.Result chaos =
+                    new ChaosRun(
+                                    cluster,
+                                    new ChaosRun.Settings(
+                                            Duration.ofSeconds(30), Duration.ofSeconds(5), 6, 1),
+                                    System.out)
+                            .run();
+            System.out.println("[sonde-test] chaos: " + chaos.summary());
+            assertThat(chaos.violations()).as("chaos run").isEmpty();
         } finally {
             cluster.down();
             System.out.println(

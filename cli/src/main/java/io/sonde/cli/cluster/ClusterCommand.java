@@ -3,14 +3,9 @@ package io.sonde.cli.cluster;
 import io.sonde.devtools.DevKeys;
 import io.sonde.devtools.TokenIssuer;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +30,6 @@ import picocli.CommandLine.Parameters;
             ClusterCommand.Start.class,
         })
 public final class ClusterCommand implements Runnable {
-    private static final String LAYOUT_FILE = "layout.properties";
     private static final Duration VIEWER_TTL = Duration.ofHours(12);
 
     @Option(
@@ -63,28 +57,7 @@ public final class ClusterCommand implements Runnable {
     }
 
     Cluster cluster() throws IOException {
-        Path file = dir.resolve(LAYOUT_FILE);
-        Properties p = new Properties();
-        if (Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-        } else {
-            p.setProperty("base-port", String.valueOf(basePort));
-            p.setProperty("instances", String.valueOf(instances));
-        }
-        ClusterLayout layout =
-                new ClusterLayout(
-                        dir,
-                        Integer.parseInt(p.getProperty("base-port")),
-                        Integer.parseInt(p.getProperty("instances")));
-        if (!Files.exists(file)) {
-            Files.createDirectories(dir);
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                p.store(w, "the cluster's layout; delete the folder to change it");
-            }
-        }
-        return new Cluster(layout, System.out);
+        return new Cluster(ClusterLayout.load(dir, basePort, instances), System.out);
     }
 
     /** {@code up}: starts what is not running. */

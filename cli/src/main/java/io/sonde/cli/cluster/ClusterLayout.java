@@ -1,9 +1,15 @@
 package io.sonde.cli.cluster;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +30,7 @@ import java.util.stream.Collectors;
 public record ClusterLayout(Path dir, int base, int instances) {
     public static final int DEFAULT_BASE = 18000;
     public static final int BROKERS = 3;
+    private static final String LAYOUT_FILE = "layout.properties";
 
     public ClusterLayout {
         if (base < 1024 || base > 65000) {
@@ -33,6 +40,32 @@ public record ClusterLayout(Path dir, int base, int instances) {
             throw new IllegalArgumentException("instances must lie in 1..9, got " + instances);
         }
         dir = dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The layout of the cluster in {@code dir}: as its {@code layout.properties} says, written by
+     * the first call with {@code base} and {@code instances}.
+     */
+    public static ClusterLayout load(Path dir, int base, int instances) throws IOException {
+        Path file = dir.resolve(LAYOUT_FILE);
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            return new ClusterLayout(
+                    dir,
+                    Integer.parseInt(p.getProperty("base-port")),
+                    Integer.parseInt(p.getProperty("instances")));
+        }
+        ClusterLayout layout = new ClusterLayout(dir, base, instances);
+        p.setProperty("base-port", String.valueOf(base));
+        p.setProperty("instances", String.valueOf(instances));
+        Files.createDirectories(dir);
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "the cluster's layout; delete the folder to change it");
+        }
+        return layout;
     }
 
     /** Every member, in start order: brokers, processors, ingest, push, nginx. */

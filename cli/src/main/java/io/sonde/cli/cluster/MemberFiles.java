@@ -100,6 +100,9 @@ final class MemberFiles {
                     p.put("sonde.kafka.producer.transactional.id", "sonde-" + m.name());
             case PROCESSOR -> {
                 p.put("sonde.stream.state-dir", layout.data(m).resolve("streams").toString());
+                // A device cut off by a failover resends its reading up to a minute late; it
+                // still counts (Sonde's default grace, 10 s, would drop it as late).
+                p.put("sonde.stream.grace", "60s");
                 p.put("sonde.stream.advertised-host", "127.0.0.1");
             }
             case PUSH -> p.put("sonde.push.processor-url", "http://127.0.0.1:" + layout.apiPort());

@@ -1,0 +1,267 @@
+package io.sonde.cli.chaos;
+
+import io.sonde.platform.kafka.Topic;
+import io.sonde.platform.kafka.Topics;
+import io.sonde.proto.v1.Aggregate;
+import io.sonde.proto.v1.Alert;
+import io.sonde.proto.v1.AlertState;
+import io.sonde.proto.v1.TelemetryRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the chaos run checks, on what Kafka holds (read committed, from the beginning) and what the
+ * devices and viewers saw: every acknowledged reading is in {@code sonde.telemetry}; every 10 s
+ * window of every device has exactly one final aggregate, equal to a recomputation from the
+ * deduplicated readings; every alert episode is raised once and cleared at most once, and there is
+ * one per hot run of readings; every viewer received every reading event of its devices once and in
+ * order since it started. Each check names the first record that breaks it.
+ */
+final class ChaosChecks {
+    private static final long WINDOW_MS = 10_000;
+    private static final String METRIC = "temperature";
+
+    private final String bootstrap;
+    private final Topics topics;
+    private final Map<String, List<TelemetryRecord>> readings = new TreeMap<>();
+    private final Map<String, Aggregate> finals = new TreeMap<>();
+    private final Map<String, List<Alert>> alerts = new TreeMap<>();
+    private final List<String> violations = new ArrayList<>();
+
+    ChaosChecks(String bootstrap, Topics topics) {
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+    }
+
+    /** Reads the three topics to their current end. */
+    ChaosChecks read() {
+        for (ConsumerRecord<String, TelemetryRecord> r : all(topics.telemetry())) {
+            readings.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+        }
+        for (ConsumerRecord<String, Aggregate> r : all(topics.aggregates())) {
+            Aggregate a = r.value();
+            if (a != null
+                    && a.getFinal()
+                    && a.getWindow().equals("10s")
+                    && a.getMetric().equals(METRIC)) {
+                String key = a.getDeviceId() + "/" + a.getStartMs();
+                if (finals.put(key, a) != null) {
+                    violations.add(
+                            "window "
+                                    + key
+                                    + " has two finals (second at offset "
+                                    + r.offset()
+                                    + ")");
+                }
+            }
+        }
+        for (ConsumerRecord<String, Alert> r : all(topics.alerts())) {
+            if (r.value() != null) {
+                alerts.computeIfAbsent(r.value().getId(), k -> new ArrayList<>()).add(r.value());
+            }
+        }
+        return this;
+    }
+
+    List<String> violations() {
+        return violations;
+    }
+
+    long readingRecords() {
+        return readings.values().stream().mapToLong(List::size).sum();
+    }
+
+    int finals() {
+        return finals.size();
+    }
+
+    int alertEpisodes() {
+        return alerts.size();
+    }
+
+    /** Every acknowledged seq of every device is in the topic. */
+    void acknowledged(List<ChaosDevice> devices) {
+        for (ChaosDevice d : devices) {
+            Set<Long> written = new java.util.HashSet<>();
+            readings.getOrDefault(d.id(), List.of()).forEach(r -> written.add(r.getSeq()));
+            for (long seq : d.acked()) {
+                if (!written.contains(seq)) {
+                    violations.add(
+                            "reading "
+                                    + d.id()
+                                    + "#"
+                                    + seq
+                                    + " was acknowledged but is not in "
+                                    + topics.telemetry().name());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Every window of the deduplicated readings has one final, equal to the recomputation. */
+    void aggregates(List<ChaosDevice> devices) {
+        for (ChaosDevice d : devices) {
+            Map<Long, List<Double>> windows = new TreeMap<>();
+            for (TelemetryRecord r : unique(d.id())) {
+                long start = r.getTimeUnixNano() / 1_000_000 / WINDOW_MS * WINDOW_MS;
+                windows.computeIfAbsent(start, k -> new ArrayList<>())
+                        .add(r.getMetricsOrThrow(METRIC));
+            }
+            for (Map.Entry<Long, List<Double>> w : windows.entrySet()) {
+                String key = d.id() + "/" + w.getKey();
+                Aggregate a = finals.get(key);
+                List<Double> v = w.getValue();
+                double sum = v.stream().mapToDouble(x -> x).sum();
+                double min = v.stream().mapToDouble(x -> x).min().orElseThrow();
+                double max = v.stream().mapToDouble(x -> x).max().orElseThrow();
+                if (a == null) {
+                    violations.add(
+                            "window "
+                                    + key
+                                    + " ("
+                                    + v.size()
+                                    + " readings) has no final aggregate");
+                    return;
+                }
+                if (a.getCount() != v.size()
+                        || Math.abs(a.getSum() - sum) > 1e-6
+                        || a.getMin() != min
+                        || a.getMax() != max) {
+                    violations.add(
+                            String.format(
+                                    "window %s: final count %d sum %s min %s max %s, recomputed %d"
+                                            + " %s %s %s",
+                                    key,
+                                    a.getCount(),
+                                    a.getSum(),
+                                    a.getMin(),
+                                    a.getMax(),
+                                    v.size(),
+                                    sum,
+                                    min,
+                                    max));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One raise and at most one clear per episode; one episode per hot run of readings. */
+    void alerts(List<ChaosDevice> devices) {
+        Map<String, Integer> episodes = new HashMap<>();
+        for (Map.Entry<String, List<Alert>> e : alerts.entrySet()) {
+            List<AlertState> states = e.getValue().stream().map(Alert::getState).toList();
+            if (!states.equals(List.of(AlertState.ACTIVE))
+                    && !states.equals(List.of(AlertState.ACTIVE, AlertState.CLEARED))) {
+                violations.add("alert " + e.getKey() + " went " + states);
+                return;
+            }
+            episodes.merge(e.getValue().getFirst().getDeviceId(), 1, Integer::sum);
+        }
+        for (ChaosDevice d : devices) {
+            int runs = 0;
+            boolean hot = false;
+            for (TelemetryRecord r : unique(d.id())) {
+                boolean now = r.getMetricsOrThrow(METRIC) > 80;
+                if (now && !hot) {
+                    runs++;
+                }
+                hot = now;
+            }
+            int raised = episodes.getOrDefault(d.id(), 0);
+            if (raised != runs) {
+                violations.add(
+                        d.id() + ": " + raised + " alert episodes for " + runs + " hot runs");
+                return;
+            }
+        }
+    }
+
+    /** Each viewer's events per device are the topic's records of it since the viewer began. */
+    void viewers(List<ChaosViewer> viewers) {
+        for (ChaosViewer v : viewers) {
+            for (String device : v.devices()) {
+                List<Long> got = v.received(device);
+                List<Long> topic =
+                        readings.getOrDefault(device, List.of()).stream()
+                                .map(TelemetryRecord::getSeq)
+                                .toList();
+                if (got.isEmpty() || got.size() > topic.size()) {
+                    violations.add(
+                            v.name()
+                                    + " got "
+                                    + got.size()
+                                    + " events of "
+                                    + device
+                                    + " of "
+                                    + topic.size()
+                                    + " records");
+                    return;
+                }
+                List<Long> expected = topic.subList(topic.size() - got.size(), topic.size());
+                for (int i = 0; i < got.size(); i++) {
+                    if (!got.get(i).equals(expected.get(i))) {
+                        violations.add(
+                                String.format(
+                                        "%s, %s: event %d was seq %d, the topic has seq %d there"
+                                                + " (lost, repeated or out of order)",
+                                        v.name(), device, i, got.get(i), expected.get(i)));
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The device's readings, the first record of each seq, in seq order. */
+    private List<TelemetryRecord> unique(String device) {
+        Map<Long, TelemetryRecord> bySeq = new TreeMap<>();
+        for (TelemetryRecord r : readings.getOrDefault(device, List.of())) {
+            bySeq.putIfAbsent(r.getSeq(), r);
+        }
+        return new ArrayList<>(bySeq.values());
+    }
+
+    private <V> List<ConsumerRecord<String, V>> all(Topic<String, V> topic) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sonde-chaos-check-" + UUID.randomUUID());
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> c =
+                new KafkaConsumer<>(
+                        p, new StringDeserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                            .map(i -> new TopicPartition(i.topic(), i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))
+                    && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    Optional<String> first() {
+        return violations.stream().findFirst();
+    }
+}

@@ -1,0 +1,227 @@
+package io.sonde.cli.chaos;
+
+import io.sonde.cli.cluster.Cluster;
+import io.sonde.cli.cluster.ClusterLayout;
+import io.sonde.cli.cluster.Member;
+import io.sonde.devtools.DevKeys;
+import io.sonde.devtools.TokenIssuer;
+import io.sonde.platform.kafka.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The chaos run (docs/cluster.md): devices and dashboard viewers stream through nginx while one
+ * member after another is killed with {@code kill -9} and started again: first one of each kind in
+ * turn (ingest gateway, stream processor, push gateway, broker), then members in random order until
+ * the time is up. Then the devices stop, the viewers catch up, and {@link ChaosChecks} reads what
+ * Kafka holds.
+ *
+ * @param cluster the running local cluster
+ * @param settings how long, how many, which seed
+ * @param out where the run reports
+ */
+public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
+    private static final String RULE = "chaos-hot";
+    private static final Topics TOPICS = Topics.withPrefix(Topics.DEFAULT_PREFIX);
+
+    /**
+     * @param duration the whole kill phase
+     * @param down how long a killed member stays dead
+     * @param devices simulated devices
+     * @param seed the random order's seed
+     */
+    public record Settings(Duration duration, Duration down, int devices, long seed) {}
+
+    /** The outcome: violations (empty when every check held) and what was counted. */
+    public record Result(List<String> violations, String summary) {}
+
+    public Result run() throws Exception {
+        ClusterLayout l = cluster.layout();
+        TokenIssuer issuer = DevKeys.loadOrCreate(l.keys()).issuer();
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        putRule(l, issuer);
+        List<ChaosDevice> devices = new ArrayList<>();
+        for (int i = 1; i <= settings.devices(); i++) {
+            String id = "chaos-" + run + "-" + i;
+            devices.add(
+                    new ChaosDevice(
+                            id,
+                            URI.create("ws://127.0.0.1:" + l.ingestPort() + "/v1/ingest"),
+                            issuer.device(id, Duration.ofHours(2)),
+                            Duration.ofMillis(200)));
+        }
+        List<ChaosViewer> viewers = viewers(l, issuer, devices);
+        List<Thread> threads = new ArrayList<>();
+        devices.forEach(d -> threads.add(Thread.ofPlatform().name(d.id()).start(d)));
+        viewers.forEach(v -> threads.add(Thread.ofPlatform().name(v.name()).start(v)));
+        List<String> kills = kill(l);
+        devices.forEach(ChaosDevice::stop);
+        for (Thread t : threads.subList(0, devices.size())) {
+            t.join();
+        }
+        ChaosChecks checks = awaitSettled(l, devices, viewers);
+        viewers.forEach(ChaosViewer::stop);
+        checks.acknowledged(devices);
+        checks.aggregates(devices);
+        checks.alerts(devices);
+        checks.viewers(viewers);
+        long acked = devices.stream().mapToLong(d -> d.acked().size()).sum();
+        long resends = devices.stream().mapToLong(ChaosDevice::resends).sum();
+        long reconnects = viewers.stream().mapToLong(ChaosViewer::reconnects).sum();
+        String summary =
+                String.format(
+                        "kills: %s%nreadings acked %d (resent %d), records in the topic for all"
+                            + " runs %d, 10 s finals %d, alert episodes %d, viewer reconnects %d",
+                        kills,
+                        acked,
+                        resends,
+                        checks.readingRecords(),
+                        checks.finals(),
+                        checks.alertEpisodes(),
+                        reconnects);
+        return new Result(checks.violations(), summary);
+    }
+
+    // Three viewers per transport, each on a third of the devices (at least one each).
+    private static List<ChaosViewer> viewers(
+            ClusterLayout l, TokenIssuer issuer, List<ChaosDevice> devices) {
+        String token =
+                issuer.viewer("chaos-viewer", List.of("telemetry:*"), false, Duration.ofHours(2));
+        URI push = URI.create("http://127.0.0.1:" + l.pushPort());
+        List<ChaosViewer> out = new ArrayList<>();
+        for (ChaosViewer.Transport t : ChaosViewer.Transport.values()) {
+            for (int v = 0; v < 2; v++) {
+                List<String> mine = new ArrayList<>();
+                for (int i = v; i < devices.size(); i += 2) {
+                    mine.add(devices.get(i).id());
+                }
+                out.add(new ChaosViewer(t.name().toLowerCase() + "-" + v, t, push, token, mine));
+            }
+        }
+        return out;
+    }
+
+    // One of each kind in turn (the ingest and push gateway with the most clients, so that the
+    // kill hits someone), then members at random until the time is up.
+    private List<String> kill(ClusterLayout l) throws Exception {
+        List<Member> members =
+                l.members().stream().filter(m -> m.kind() != Member.Kind.NGINX).toList();
+        List<Member.Kind> turns =
+                List.of(
+                        Member.Kind.INGEST,
+                        Member.Kind.PROCESSOR,
+                        Member.Kind.PUSH,
+                        Member.Kind.BROKER);
+        Random random = new Random(settings.seed());
+        long end = System.nanoTime() + settings.duration().toNanos();
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < turns.size() || System.nanoTime() < end; i++) {
+            Member victim =
+                    i < turns.size()
+                            ? busiest(l.members(turns.get(i)))
+                            : members.get(random.nextInt(members.size()));
+            out.println("[chaos] kill -9 " + victim.name());
+            cluster.kill(victim.name(), true);
+            Thread.sleep(settings.down());
+            cluster.start(victim.name());
+            done.add(victim.name());
+            // Steady load on the whole cluster again before the next victim.
+            Thread.sleep(settings.down());
+        }
+        return done;
+    }
+
+    // The instance with the most device connections or push sessions; the second broker or
+    // processor for the others.
+    private static Member busiest(List<Member> instances) {
+        Member best = instances.get(instances.size() > 1 ? 1 : 0);
+        double most = -1;
+        for (Member m : instances) {
+            double clients =
+                    switch (m.kind()) {
+                        case INGEST -> ClusterMetrics.sum(m.port(), "sonde_ingest_connections");
+                        case PUSH -> ClusterMetrics.sum(m.port(), "sonde_push_sessions");
+                        default -> -1;
+                    };
+            if (clients > most) {
+                most = clients;
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    // After the devices stop, the processors close the last windows on their idle check (the
+    // grace past each device's estimated time) and the viewers read what is left: checked again
+    // until the windows and the viewers hold, or two and a half minutes have passed.
+    private ChaosChecks awaitSettled(
+            ClusterLayout l, List<ChaosDevice> devices, List<ChaosViewer> viewers)
+            throws InterruptedException {
+        out.println("[chaos] devices stopped; waiting for the last windows and events");
+        // The windows close a grace (60 s here) after each device's last reading.
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (true) {
+            ChaosChecks now = new ChaosChecks(l.bootstrapServers(), TOPICS).read();
+            now.aggregates(devices);
+            now.viewers(viewers);
+            if (now.violations().isEmpty() || System.nanoTime() > deadline) {
+                return new ChaosChecks(l.bootstrapServers(), TOPICS).read();
+            }
+            Thread.sleep(2000);
+        }
+    }
+
+    private static void putRule(ClusterLayout l, TokenIssuer issuer)
+            throws IOException, InterruptedException {
+        String admin = issuer.viewer("chaos-admin", List.of("*"), true, Duration.ofMinutes(10));
+        String body =
+                "{\"metric\":\"temperature\",\"op\":\">\",\"threshold\":80,\"clearThreshold\":75,"
+                        + "\"severity\":\"major\",\"devices\":\"chaos-*\"}";
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + l.apiPort()
+                                                        + "/v1/rules/"
+                                                        + RULE))
+                                .header("Authorization", "Bearer " + admin)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("PUT rule answered " + r.statusCode() + ": " + r.body());
+        }
+        // Every processor instance has the rule before the first reading.
+        for (Member p : l.members(Member.Kind.PROCESSOR)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (http.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + p.port()
+                                                                    + "/v1/rules/"
+                                                                    + RULE))
+                                            .header("Authorization", "Bearer " + admin)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(p.name() + " does not have rule " + RULE);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}
