@@ -9,10 +9,10 @@ import io.sonde.proto.v1.TelemetryRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -95,7 +95,7 @@ final class ChaosChecks {
     /** Every acknowledged seq of every device is in the topic. */
     void acknowledged(List<ChaosDevice> devices) {
         for (ChaosDevice d : devices) {
-            Set<Long> written = new java.util.HashSet<>();
+            Set<Long> written = new HashSet<>();
             readings.getOrDefault(d.id(), List.of()).forEach(r -> written.add(r.getSeq()));
             for (long seq : d.acked()) {
                 if (!written.contains(seq)) {
@@ -160,68 +160,83 @@ final class ChaosChecks {
         }
     }
 
-    /** One raise and at most one clear per episode; one episode per hot run of readings. */
-    void alerts(List<ChaosDevice> devices) {
-        Map<String, Integer> episodes = new HashMap<>();
+    /**
+     * One raise and at most one clear per episode of the run's rule; one episode per hot run of
+     * readings, raised at the device time of the run's first reading.
+     */
+    void alerts(List<ChaosDevice> devices, String rule) {
+        Map<String, List<Long>> raisedAt = new HashMap<>();
         for (Map.Entry<String, List<Alert>> e : alerts.entrySet()) {
+            Alert first = e.getValue().getFirst();
+            if (!first.getRuleId().equals(rule)) {
+                continue;
+            }
             List<AlertState> states = e.getValue().stream().map(Alert::getState).toList();
             if (!states.equals(List.of(AlertState.ACTIVE))
                     && !states.equals(List.of(AlertState.ACTIVE, AlertState.CLEARED))) {
                 violations.add("alert " + e.getKey() + " went " + states);
                 return;
             }
-            episodes.merge(e.getValue().getFirst().getDeviceId(), 1, Integer::sum);
+            raisedAt.computeIfAbsent(first.getDeviceId(), k -> new ArrayList<>())
+                    .add(first.getRaisedAtMs());
         }
         for (ChaosDevice d : devices) {
-            int runs = 0;
+            List<Long> runs = new ArrayList<>();
             boolean hot = false;
             for (TelemetryRecord r : unique(d.id())) {
                 boolean now = r.getMetricsOrThrow(METRIC) > 80;
                 if (now && !hot) {
-                    runs++;
+                    runs.add(r.getTimeUnixNano() / 1_000_000);
                 }
                 hot = now;
             }
-            int raised = episodes.getOrDefault(d.id(), 0);
-            if (raised != runs) {
+            List<Long> raised = new ArrayList<>(raisedAt.getOrDefault(d.id(), List.of()));
+            raised.sort(null);
+            if (!raised.equals(runs)) {
                 violations.add(
-                        d.id() + ": " + raised + " alert episodes for " + runs + " hot runs");
+                        d.id() + ": alerts raised at " + raised + ", hot runs began at " + runs);
                 return;
             }
         }
     }
 
-    /** Each viewer's events per device are the topic's records of it since the viewer began. */
+    /**
+     * Each viewer's events per device are every record of the device in the topic, in order: the
+     * viewers were subscribed before the devices' first reading.
+     */
     void viewers(List<ChaosViewer> viewers) {
         for (ChaosViewer v : viewers) {
+            if (v.unreadable().isPresent()) {
+                violations.add(v.name() + " could not read an event: " + v.unreadable().get());
+                return;
+            }
             for (String device : v.devices()) {
                 List<Long> got = v.received(device);
                 List<Long> topic =
                         readings.getOrDefault(device, List.of()).stream()
                                 .map(TelemetryRecord::getSeq)
                                 .toList();
-                if (got.isEmpty() || got.size() > topic.size()) {
+                for (int i = 0; i < Math.min(got.size(), topic.size()); i++) {
+                    if (!got.get(i).equals(topic.get(i))) {
+                        violations.add(
+                                String.format(
+                                        "%s, %s: event %d was seq %d, the topic's record %d is seq"
+                                                + " %d (lost, repeated or out of order)",
+                                        v.name(), device, i, got.get(i), i, topic.get(i)));
+                        return;
+                    }
+                }
+                if (got.size() != topic.size()) {
                     violations.add(
                             v.name()
                                     + " got "
                                     + got.size()
                                     + " events of "
                                     + device
-                                    + " of "
+                                    + " for "
                                     + topic.size()
                                     + " records");
                     return;
-                }
-                List<Long> expected = topic.subList(topic.size() - got.size(), topic.size());
-                for (int i = 0; i < got.size(); i++) {
-                    if (!got.get(i).equals(expected.get(i))) {
-                        violations.add(
-                                String.format(
-                                        "%s, %s: event %d was seq %d, the topic has seq %d there"
-                                                + " (lost, repeated or out of order)",
-                                        v.name(), device, i, got.get(i), expected.get(i)));
-                        return;
-                    }
                 }
             }
         }
@@ -259,9 +274,5 @@ final class ChaosChecks {
             }
         }
         return out;
-    }
-
-    Optional<String> first() {
-        return violations.stream().findFirst();
     }
 }

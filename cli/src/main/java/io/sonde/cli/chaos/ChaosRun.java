@@ -46,10 +46,40 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
     public Result run() throws Exception {
         ClusterLayout l = cluster.layout();
         TokenIssuer issuer = DevKeys.loadOrCreate(l.keys()).issuer();
-        String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         putRule(l, issuer);
+        List<ChaosDevice> devices = devices(l, issuer);
+        List<ChaosViewer> viewers = viewers(l, issuer, devices);
+        try {
+            // Viewers first, subscribed before the first reading: they must get every one.
+            viewers.forEach(v -> daemon(v.name(), v));
+            for (ChaosViewer v : viewers) {
+                if (!v.awaitOpened(Duration.ofSeconds(60))) {
+                    throw new IOException(v.name() + " could not open its stream");
+                }
+            }
+            List<Thread> sending = devices.stream().map(d -> daemon(d.id(), d)).toList();
+            List<String> kills = kill(l);
+            devices.forEach(ChaosDevice::stop);
+            for (Thread t : sending) {
+                t.join();
+            }
+            ChaosChecks checks = awaitSettled(l, devices, viewers);
+            checks.acknowledged(devices);
+            checks.aggregates(devices);
+            checks.alerts(devices, RULE);
+            checks.viewers(viewers);
+            return new Result(checks.violations(), summary(kills, devices, viewers, checks));
+        } finally {
+            devices.forEach(ChaosDevice::stop);
+            viewers.forEach(ChaosViewer::stop);
+        }
+    }
+
+    private List<ChaosDevice> devices(ClusterLayout l, TokenIssuer issuer) {
+        // Ids of this run only: the topic holds no record of them from before.
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<ChaosDevice> devices = new ArrayList<>();
-        for (int i = 1; i <= settings.devices(); i++) {
+        for (int i = 1; i <= settings().devices(); i++) {
             String id = "chaos-" + run + "-" + i;
             devices.add(
                     new ChaosDevice(
@@ -58,39 +88,32 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                             issuer.device(id, Duration.ofHours(2)),
                             Duration.ofMillis(200)));
         }
-        List<ChaosViewer> viewers = viewers(l, issuer, devices);
-        List<Thread> threads = new ArrayList<>();
-        devices.forEach(d -> threads.add(Thread.ofPlatform().name(d.id()).start(d)));
-        viewers.forEach(v -> threads.add(Thread.ofPlatform().name(v.name()).start(v)));
-        List<String> kills = kill(l);
-        devices.forEach(ChaosDevice::stop);
-        for (Thread t : threads.subList(0, devices.size())) {
-            t.join();
-        }
-        ChaosChecks checks = awaitSettled(l, devices, viewers);
-        viewers.forEach(ChaosViewer::stop);
-        checks.acknowledged(devices);
-        checks.aggregates(devices);
-        checks.alerts(devices);
-        checks.viewers(viewers);
-        long acked = devices.stream().mapToLong(d -> d.acked().size()).sum();
-        long resends = devices.stream().mapToLong(ChaosDevice::resends).sum();
-        long reconnects = viewers.stream().mapToLong(ChaosViewer::reconnects).sum();
-        String summary =
-                String.format(
-                        "kills: %s%nreadings acked %d (resent %d), records in the topic for all"
-                            + " runs %d, 10 s finals %d, alert episodes %d, viewer reconnects %d",
-                        kills,
-                        acked,
-                        resends,
-                        checks.readingRecords(),
-                        checks.finals(),
-                        checks.alertEpisodes(),
-                        reconnects);
-        return new Result(checks.violations(), summary);
+        return devices;
     }
 
-    // Three viewers per transport, each on a third of the devices (at least one each).
+    private static Thread daemon(String name, Runnable work) {
+        return Thread.ofPlatform().name(name).daemon().start(work);
+    }
+
+    private static String summary(
+            List<String> kills,
+            List<ChaosDevice> devices,
+            List<ChaosViewer> viewers,
+            ChaosChecks checks) {
+        return String.format(
+                "kills: %s%nreadings acked %d (resent %d), records in the topic for all runs %d,"
+                        + " 10 s finals %d, alert episodes %d, viewers %d, viewer reconnects %d",
+                kills,
+                devices.stream().mapToLong(d -> d.acked().size()).sum(),
+                devices.stream().mapToLong(ChaosDevice::resends).sum(),
+                checks.readingRecords(),
+                checks.finals(),
+                checks.alertEpisodes(),
+                viewers.size(),
+                viewers.stream().mapToLong(ChaosViewer::reconnects).sum());
+    }
+
+    // Two viewers per transport, each on half of the devices.
     private static List<ChaosViewer> viewers(
             ClusterLayout l, TokenIssuer issuer, List<ChaosDevice> devices) {
         String token =

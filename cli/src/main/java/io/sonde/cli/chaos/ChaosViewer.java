@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A dashboard client of the chaos run, subscribed to the readings of some devices through nginx
- * over SSE or long-poll. Whenever its stream ends or a request fails (its push gateway was killed,
- * say), it comes back with its last cursor, as the dashboard does. It keeps every reading event's
- * (device, seq) in arrival order, so the checks can compare them with the topic. Runs on its own
- * thread until stopped.
+ * over SSE or long-poll, from before their first reading (the run waits for {@link #awaitOpened}).
+ * Whenever its stream ends or a request fails (its push gateway was killed, say), it comes back
+ * with its last cursor, as the dashboard does. It keeps every reading event's (device, seq) in
+ * arrival order, so the checks can compare them with the topic. Runs on its own thread until
+ * stopped.
  */
 final class ChaosViewer implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,11 +42,15 @@ final class ChaosViewer implements Runnable {
     private final URI push;
     private final String token;
     private final List<String> devices;
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: no h2c upgrade offer for nginx to mistake for a WebSocket.
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile String cursor;
     private volatile long reconnects;
+    private volatile String unreadable;
+    private final CountDownLatch opened = new CountDownLatch(1);
 
     ChaosViewer(String name, Transport transport, URI push, String token, List<String> devices) {
         this.name = name;
@@ -73,6 +78,16 @@ final class ChaosViewer implements Runnable {
 
     long reconnects() {
         return reconnects;
+    }
+
+    /** Whether its first stream or poll was answered within {@code timeout}. */
+    boolean awaitOpened(Duration timeout) throws InterruptedException {
+        return opened.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** An event it could not read, if any: a broken event is a violation, not a lost one. */
+    Optional<String> unreadable() {
+        return Optional.ofNullable(unreadable);
     }
 
     void stop() {
@@ -117,10 +132,14 @@ final class ChaosViewer implements Runnable {
                         new SseClient.Listener() {
                             @Override
                             public void event(SseClient.Event e) {
-                                if (e.event().equals("telemetry")) {
-                                    record(e.data());
+                                try {
+                                    if (e.event().equals("telemetry")) {
+                                        record(e.data());
+                                    }
+                                    e.id().ifPresent(id -> cursor = id);
+                                } catch (RuntimeException bad) {
+                                    unreadable = bad.getMessage();
                                 }
-                                e.id().ifPresent(id -> cursor = id);
                             }
 
                             @Override
@@ -128,6 +147,11 @@ final class ChaosViewer implements Runnable {
                                 ended.countDown();
                             }
                         })) {
+            // nginx answers 502/503 while it has no gateway to offer: no stream, come back.
+            if (client.status() != 200) {
+                throw new IOException("stream answered " + client.status());
+            }
+            opened.countDown();
             while (!stopping && !ended.await(1, TimeUnit.SECONDS)) {
                 // Streaming until it ends or the run stops.
             }
@@ -145,6 +169,7 @@ final class ChaosViewer implements Runnable {
             if (a.status() != 200) {
                 throw new IOException("poll answered " + a.status());
             }
+            opened.countDown();
             for (PollClient.Event e : a.events()) {
                 if (e.event().equals("telemetry")) {
                     record(e.data());

@@ -11,9 +11,10 @@ package io.sonde.cli.cluster;
 public record Member(String name, Kind kind, int index, int port) {
     /** What a member runs. */
     public enum Kind {
+        // In start order.
         BROKER("broker"),
-        INGEST("ingest"),
         PROCESSOR("processor"),
+        INGEST("ingest"),
         PUSH("push"),
         NGINX("nginx");
 

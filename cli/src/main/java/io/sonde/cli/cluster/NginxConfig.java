@@ -8,7 +8,8 @@ import java.util.List;
  * over its instances with no stickiness (any push gateway resumes any client from its cursor), and
  * passive health checks (an instance that refuses connections or fails is left out for 5 s: open
  * source nginx has no active checks). WebSocket upgrades pass through; SSE and long-poll answers
- * are not buffered; reads may stay quiet for an hour (heartbeats come every 15 s).
+ * are not buffered; reads may stay quiet for an hour (the gateways send heartbeats or pings every
+ * 15–20 s).
  */
 final class NginxConfig {
     private NginxConfig() {}
@@ -24,17 +25,20 @@ final class NginxConfig {
                 .append(";\n")
                 .append("error_log ")
                 .append(dir.resolve("logs/nginx-error.log"))
-                .append(" warn;\n")
+                .append(" crit;\n")
                 .append("events { worker_connections 4096; }\n")
                 .append("http {\n")
-                // The path without the query: an access_token parameter never reaches the log.
+                // The path without the query: an access_token parameter never reaches the log. The
+                // error log is held at crit for the same reason: its lines quote the request line.
                 .append(
                         "  log_format sonde '$remote_addr [$time_local] \"$request_method $uri\""
                                 + " $status $body_bytes_sent $request_time $upstream_addr';\n")
                 .append("  access_log ")
                 .append(dir.resolve("logs/nginx-access.log"))
                 .append(" sonde;\n")
-                .append("  map $http_upgrade $connection_upgrade { default upgrade; '' ''; }\n");
+                .append(
+                        "  map $http_upgrade $connection_upgrade { ~*^websocket$ upgrade; default"
+                                + " ''; }\n");
         // Its temporary files in the cluster's folder too, not in /var/lib/nginx.
         for (String temp : new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
             c.append("  ")

@@ -54,7 +54,15 @@ final class Processes {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.log(m).toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
         // The members read their settings from their files, never from this shell's.
-        pb.environment().keySet().removeIf(k -> k.startsWith("SONDE_") || k.startsWith("KAFKA_"));
+        // Environment variables would win over those files (SERVER_HOST=0.0.0.0 would open every
+        // service beyond loopback), so none of Sonde's, Helidon's or OpenTelemetry's pass.
+        pb.environment()
+                .keySet()
+                .removeIf(k ->
+                        k.startsWith("SONDE_")
+                                || k.startsWith("KAFKA_")
+                                || k.startsWith("SERVER_")
+                                || k.startsWith("OTEL_"));
         Process p = pb.start();
         Files.writeString(layout.pidFile(m), Long.toString(p.pid()));
         return p.toHandle();
@@ -88,8 +96,11 @@ final class Processes {
             return false;
         }
         ProcessHandle h = p.get();
+        // nginx's workers hold its ports: they go with the master.
+        List<ProcessHandle> children = h.descendants().toList();
         if (force) {
             h.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
         } else {
             h.destroy();
         }
@@ -99,6 +110,11 @@ final class Processes {
         }
         if (h.isAlive()) {
             h.destroyForcibly();
+        }
+        try {
+            Files.deleteIfExists(layout.pidFile(m));
+        } catch (IOException e) {
+            // A stale pid file names no live process of ours; running() checks that.
         }
         return true;
     }
