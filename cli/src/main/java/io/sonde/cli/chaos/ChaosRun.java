@@ -153,6 +153,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                             : members.get(random.nextInt(members.size()));
             out.println("[chaos] kill -9 " + victim.name());
             cluster.kill(victim.name(), true);
+            // The outage itself: the member stays dead this long while the load goes on.
             Thread.sleep(settings.down());
             cluster.start(victim.name());
             done.add(victim.name());
@@ -198,6 +199,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
             if (now.violations().isEmpty() || System.nanoTime() > deadline) {
                 return new ChaosChecks(l.bootstrapServers(), TOPICS).read();
             }
+            // Each check reads three topics from the beginning: not more often than this.
             Thread.sleep(2000);
         }
     }
@@ -243,6 +245,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException(p.name() + " does not have rule " + RULE);
                 }
+                // The rule reaches each instance's global store on its own; ask again soon.
                 Thread.sleep(200);
             }
         }

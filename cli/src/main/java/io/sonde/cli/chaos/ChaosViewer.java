@@ -193,6 +193,7 @@ final class ChaosViewer implements Runnable {
         }
     }
 
+    // The viewer's backoff before it comes back, as a dashboard's: not a wait for a condition.
     private void pause() {
         try {
             Thread.sleep(RETRY);

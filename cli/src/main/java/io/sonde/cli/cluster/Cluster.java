@@ -194,6 +194,7 @@ public final class Cluster {
                 throw new IOException(
                         m.name() + " not ready after " + START_WAIT + "; see " + layout.log(m));
             }
+            // Readiness is only known by asking (HTTP, a socket, the brokers): ask again soon.
             Thread.sleep(250);
         }
         out.println("[sonde] " + m.name() + " ready");

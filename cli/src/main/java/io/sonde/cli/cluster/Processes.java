@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starting, finding and stopping the cluster's processes. Each runs detached from the command that
@@ -104,11 +107,9 @@ final class Processes {
         } else {
             h.destroy();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (h.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        if (h.isAlive()) {
+        try {
+            h.onExit().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             h.destroyForcibly();
         }
         try {
