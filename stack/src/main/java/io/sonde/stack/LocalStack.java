@@ -179,7 +179,10 @@ public final class LocalStack implements AutoCloseable {
     /** Kafka settings as the services get them. */
     public KafkaConfig kafka() {
         return KafkaConfig.of(
-                bootstrapServers, config.topicPrefix(), config.partitions(), (short) 1);
+                bootstrapServers,
+                config.topicPrefix(),
+                config.partitions(),
+                config.replicationFactor());
     }
 
     public StackConfig config() {
@@ -242,7 +245,7 @@ public final class LocalStack implements AutoCloseable {
         flags.put("sonde.kafka.bootstrap-servers", bootstrapServers);
         flags.put("sonde.kafka.topic-prefix", config.topicPrefix());
         flags.put("sonde.kafka.partitions", Integer.toString(config.partitions()));
-        flags.put("sonde.kafka.replication-factor", "1");
+        flags.put("sonde.kafka.replication-factor", Short.toString(config.replicationFactor()));
         flags.put("sonde.auth.jwks", keys.jwksFile().toString());
         return ServiceConfig.of(service).flags(flags).load();
     }

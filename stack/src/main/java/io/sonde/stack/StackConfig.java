@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param pushPort preferred push gateway port
  * @param host the address the services listen on
  * @param partitions partitions of topics the stack creates
+ * @param replicationFactor replicas of each topic the stack or its services create: 1 on the
+ *     embedded broker
  * @param streamSettings extra settings of the stream processor (e.g. starting alert rules)
  */
 public record StackConfig(
@@ -31,6 +33,7 @@ public record StackConfig(
         int pushPort,
         String host,
         int partitions,
+        short replicationFactor,
         Map<String, String> streamSettings) {
 
     public StackConfig {
@@ -57,6 +60,7 @@ public record StackConfig(
         return builder(dataDir)
                 .existingCluster(kafka.bootstrapServers(), kafka.topicPrefix())
                 .partitions(kafka.partitions())
+                .replicationFactor(kafka.replicationFactor())
                 .build();
     }
 
@@ -70,6 +74,7 @@ public record StackConfig(
         private int streamPort;
         private int pushPort;
         private int partitions = DEFAULT_PARTITIONS;
+        private short replicationFactor = 1;
         private final Map<String, String> streamSettings = new HashMap<>();
 
         private Builder(Path dataDir) {
@@ -101,6 +106,12 @@ public record StackConfig(
             return this;
         }
 
+        /** Replicas of each topic created, for a cluster of that many brokers or more. */
+        public Builder replicationFactor(short replicas) {
+            this.replicationFactor = replicas;
+            return this;
+        }
+
         /** A setting of the stream processor, as a flag: {@code sonde.stream.rules.0.id=...}. */
         public Builder streamSetting(String key, String value) {
             streamSettings.put(key, value);
@@ -118,6 +129,7 @@ public record StackConfig(
                     pushPort,
                     LOOPBACK,
                     partitions,
+                    replicationFactor,
                     streamSettings);
         }
     }

@@ -33,9 +33,15 @@ public final class PushGatewayJvm implements AutoCloseable {
      *
      * @param topicPrefix the bench's topics, so that scenarios do not share data
      * @param partitions partitions of the topics the gateway creates
+     * @param replicationFactor their replicas: 1 on an embedded broker
      */
     public static PushGatewayJvm start(
-            Path dir, String bootstrapServers, Path jwks, String topicPrefix, int partitions) {
+            Path dir,
+            String bootstrapServers,
+            Path jwks,
+            String topicPrefix,
+            int partitions,
+            short replicationFactor) {
         int port = IngestGatewayJvm.freePort();
         String yaml =
                 """
@@ -48,7 +54,7 @@ public final class PushGatewayJvm implements AutoCloseable {
                     bootstrap-servers: %s
                     topic-prefix: %s
                     partitions: %d
-                    replication-factor: 1
+                    replication-factor: %d
                   auth:
                     jwks: %s
                   push:
@@ -59,6 +65,7 @@ public final class PushGatewayJvm implements AutoCloseable {
                                 bootstrapServers,
                                 topicPrefix,
                                 partitions,
+                                replicationFactor,
                                 jwks.toAbsolutePath());
         try {
             Path config = Files.writeString(dir.resolve("push-gateway.yaml"), yaml);

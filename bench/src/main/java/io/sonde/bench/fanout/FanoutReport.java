@@ -28,7 +28,7 @@ final class FanoutReport {
             List<FlightRecording.HotFrame> sonde) {}
 
     /** How the ramps ran, and against which Node. */
-    record Run(Duration step, Duration p99Limit, String nodeVersion) {}
+    record Run(Duration step, Duration p99Limit, String nodeVersion, String broker) {}
 
     static void write(
             BenchReport report,
@@ -37,7 +37,7 @@ final class FanoutReport {
             List<AbResult> stalled,
             List<RateRamp.Result> ramps,
             List<Profile> profiles) {
-        method(report, run.step(), run.p99Limit(), run.nodeVersion());
+        method(report, run);
         report.section("Results");
         for (AbResult r : results) {
             report.ab(r);
@@ -76,7 +76,7 @@ final class FanoutReport {
             hub -> WebSocket or SSE; A's is publisher -> WebSocket -> broadcast. B pays a broker round trip in \
             every latency sample; that is the architecture under test, not a bench artefact.
             - Everything shares 2 cores: the load generator (every subscriber on one Netty event loop), the \
-            broker (in the bench JVM) and the server under test. Bench CPU near 100-120% in the \
+            broker (in the bench JVM; with --kafka, the cluster's brokers in theirs) and the server under test. Bench CPU near 100-120% in the \
             step table means the clients and broker took more than a core; the knee found is the \
             knee of the whole machine, for both sides alike.
             - Steps are short (seconds), so p99 rests on a few thousand to a few hundred thousand \
@@ -87,8 +87,10 @@ final class FanoutReport {
             JVM differs.
             """;
 
-    private static void method(
-            BenchReport report, Duration step, Duration p99Limit, String nodeVersion) {
+    private static void method(BenchReport report, Run run) {
+        Duration step = run.step();
+        Duration p99Limit = run.p99Limit();
+        String nodeVersion = run.nodeVersion();
         report.section("Method")
                 .text(
                         "A: the seed's reference Node server (`bench/node-peer/server.js`, express"
@@ -99,7 +101,9 @@ final class FanoutReport {
                                 + " client. B: the push gateway in its own JVM (`PushGatewayMain`,"
                                 + " flags `"
                                 + String.join(" ", PushGatewayJvm.JVM_FLAGS)
-                                + "`) on the bench's embedded broker (1 partition); the publisher"
+                                + "`) on "
+                                + run.broker()
+                                + " (1 partition); the publisher"
                                 + " produces `TelemetryRecord`s for one device to the telemetry"
                                 + " topic (acks=1, linger 0), subscribers follow `telemetry:DEVICE`"
                                 + " with `snapshot=false`, over WebSocket (`/v1/ws`, a `subscribe`"

@@ -5,6 +5,7 @@ import io.sonde.bench.AbRunner;
 import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
 import io.sonde.bench.FlightRecording;
+import io.sonde.bench.OnCluster;
 import io.sonde.bench.Scenario;
 import io.sonde.devtools.DevKeys;
 import io.sonde.kafka.embedded.EmbeddedKafka;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ public final class FanoutScenario implements Scenario {
     private static final int TOP_FRAMES = 15;
 
     @Mixin BenchOptions bench;
+
+    @Mixin OnCluster cluster;
 
     @Option(
             names = "--subscribers",
@@ -99,10 +103,28 @@ public final class FanoutScenario implements Scenario {
         List<AbResult> stalledResults = new ArrayList<>();
         List<RateRamp.Result> ramps = new ArrayList<>();
         List<FanoutReport.Profile> profiles = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        // An embedded broker, or the cluster of --kafka with topics of this run only.
+        Optional<EmbeddedKafka> embedded =
+                cluster.bootstrapServers().isEmpty()
+                        ? Optional.of(EmbeddedKafka.start(dir.resolve("kafka"), 0))
+                        : Optional.empty();
+        String bootstrap =
+                cluster.bootstrapServers().orElseGet(() -> embedded.get().bootstrapServers());
+        try (AutoCloseable broker =
+                        () -> {
+                            cluster.deleteTopics();
+                            embedded.ifPresent(EmbeddedKafka::close);
+                        };
                 PushTarget push =
                         PushTarget.start(
-                                dir, kafka.bootstrapServers(), keys.jwksFile(), keys.issuer());
+                                dir,
+                                bootstrap,
+                                embedded.isPresent()
+                                        ? "bench-fanout."
+                                        : cluster.topicPrefix("fanout"),
+                                embedded.isPresent() ? (short) 1 : cluster.replicationFactor(),
+                                keys.jwksFile(),
+                                keys.issuer());
                 NodeTarget node = NodeTarget.start(nodePeer, dir.resolve("node-peer.log"))) {
             for (int n : subscribers) {
                 Map<String, Double> best = new HashMap<>();
@@ -132,7 +154,8 @@ public final class FanoutScenario implements Scenario {
             }
             FanoutReport.write(
                     report,
-                    new FanoutReport.Run(stepTime, p99Limit, NodeTarget.version()),
+                    new FanoutReport.Run(
+                            stepTime, p99Limit, NodeTarget.version(), cluster.describe()),
                     results,
                     stalledResults,
                     ramps,

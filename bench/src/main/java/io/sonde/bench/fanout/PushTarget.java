@@ -31,7 +31,6 @@ final class PushTarget implements AutoCloseable {
         WS
     }
 
-    private static final String TOPIC_PREFIX = "bench-fanout.";
     private static final String SUBSCRIBE_OP =
             "{\"op\":\"subscribe\",\"channel\":\"telemetry:"
                     + Payloads.DEVICE
@@ -44,21 +43,34 @@ final class PushTarget implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
 
-    private PushTarget(PushGatewayJvm gateway, String token, String bootstrapServers) {
+    private PushTarget(
+            PushGatewayJvm gateway, String token, String bootstrapServers, String topicPrefix) {
         this.gateway = gateway;
         this.events =
                 gateway.http("/v1/events?channel=telemetry:" + Payloads.DEVICE + "&snapshot=false");
         this.ws = gateway.ws("/v1/ws?access_token=" + token);
         this.token = token;
         this.bootstrapServers = bootstrapServers;
-        this.topic = KafkaConfig.of(bootstrapServers, TOPIC_PREFIX).topics().telemetry().name();
+        this.topic = KafkaConfig.of(bootstrapServers, topicPrefix).topics().telemetry().name();
     }
 
-    static PushTarget start(Path dir, String bootstrapServers, Path jwks, TokenIssuer issuer) {
-        PushGatewayJvm gateway = PushGatewayJvm.start(dir, bootstrapServers, jwks, TOPIC_PREFIX, 1);
+    /**
+     * Starts the gateway on the broker at {@code bootstrapServers}, reading topics of {@code
+     * topicPrefix} (one partition, {@code replicationFactor} replicas) that it creates.
+     */
+    static PushTarget start(
+            Path dir,
+            String bootstrapServers,
+            String topicPrefix,
+            short replicationFactor,
+            Path jwks,
+            TokenIssuer issuer) {
+        PushGatewayJvm gateway =
+                PushGatewayJvm.start(
+                        dir, bootstrapServers, jwks, topicPrefix, 1, replicationFactor);
         String token =
                 issuer.viewer("bench-fanout", List.of("telemetry:*"), false, Duration.ofHours(2));
-        return new PushTarget(gateway, token, bootstrapServers);
+        return new PushTarget(gateway, token, bootstrapServers, topicPrefix);
     }
 
     ServiceJvm jvm() {

@@ -81,10 +81,16 @@ final class IngestReport {
         report.section("Method");
         report.text(n.scenario().describe());
         report.text(
-                "One embedded broker (RF 1) and one ingest gateway in the bench JVM; no stream"
-                        + " processor or push gateway running. Baseline:"
+                (n.scenario().onCluster()
+                                ? "The cluster's brokers in their own JVMs, its services idle"
+                                        + " beside them, and one more ingest gateway, the one"
+                                        + " measured, in the bench JVM, on topics of its own."
+                                : "One embedded broker (RF 1) and one ingest gateway in the bench"
+                                        + " JVM; no stream processor or push gateway running.")
+                        + " Baseline:"
                         + " `org.apache.kafka.tools.ProducerPerformance` in a child JVM on the same"
-                        + " broker, topic with the same partitions, `--record-size "
+                        + (n.scenario().onCluster() ? " cluster" : " broker")
+                        + ", topic with the same partitions, `--record-size "
                         + n.recordSize()
                         + "` (the serialized TelemetryRecord of a typical reading: 5 metrics,"
                         + " 2 attributes), producer settings as the gateway's: `"
@@ -149,19 +155,26 @@ final class IngestReport {
                         + ".");
         report.section("Caveats");
         report.text(
-                "- A single broker with RF 1 makes acks=all as cheap as acks=1; on a 3-broker"
-                    + " cluster both sides pay the replication round trip.\n"
-                    + "- Everything shares 2 cores: the device clients, the gateway and the broker"
-                    + " run in the bench JVM during our rounds; ProducerPerformance (generation and"
-                    + " producer) runs in its own JVM next to the same broker.\n"
-                    + "- Ours carries a key (device id) and a traceparent header per record; the"
-                    + " baseline none. Ours pays WebSocket framing, protobuf decoding, validation,"
-                    + " rate limiting and the per-batch ack; that is the product being measured.\n"
-                    + "- The gateway limits each device to 1,000 readings/s (burst 5,000) by"
-                    + " default; a benchmark device stops after its first rejection (it does not"
-                    + " resend), so the fleet is sized to keep each device well under the limit at"
-                    + " peak; the table above shows how many devices were still sending after each"
-                    + " phase.");
+                (n.scenario().onCluster()
+                                ? "- Both sides pay the replication to three brokers (acks=all,"
+                                        + " min.insync.replicas 2), and the three brokers share"
+                                        + " the machine's 2 cores with the load.\n"
+                                : "- A single broker with RF 1 makes acks=all as cheap as acks=1;"
+                                        + " on a 3-broker cluster both sides pay the replication"
+                                        + " round trip.\n"
+                                        + "- Everything shares 2 cores: the device clients, the"
+                                        + " gateway and the broker run in the bench JVM during our"
+                                        + " rounds; ProducerPerformance (generation and producer)"
+                                        + " runs in its own JVM next to the same broker.\n")
+                        + "- Ours carries a key (device id) and a traceparent header per record;"
+                        + " the baseline none. Ours pays WebSocket framing, protobuf decoding,"
+                        + " validation, rate limiting and the per-batch ack; that is the product"
+                        + " being measured.\n"
+                        + "- The gateway limits each device to 1,000 readings/s (burst 5,000) by"
+                        + " default; a benchmark device stops after its first rejection (it does"
+                        + " not resend), so the fleet is sized to keep each device well under the"
+                        + " limit at peak; the table above shows how many devices were still"
+                        + " sending after each phase.");
     }
 
     private static List<List<String>> checkRows(List<IngestLoad.Check> checks) {

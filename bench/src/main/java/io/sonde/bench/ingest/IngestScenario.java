@@ -6,6 +6,7 @@ import io.sonde.bench.BenchOptions;
 import io.sonde.bench.BenchReport;
 import io.sonde.bench.KafkaTools;
 import io.sonde.bench.LatencyRecorder;
+import io.sonde.bench.OnCluster;
 import io.sonde.bench.Scenario;
 import io.sonde.bench.TopicAdmin;
 import io.sonde.bench.load.TypicalReading;
@@ -13,6 +14,7 @@ import io.sonde.ingest.kafka.IngestProducer;
 import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.platform.service.Service;
 import io.sonde.stack.LocalStack;
+import io.sonde.stack.StackConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +36,13 @@ import picocli.CommandLine.Option;
         description =
                 "Ingest gateway readings/s (acks=all) vs ProducerPerformance; ack latency at 80%%.")
 public final class IngestScenario implements Scenario {
-    private static final String BASELINE_TOPIC = "bench.producer-perf";
+    private static final String BASELINE_TOPIC = "producer-perf";
     // The gateway's own producer settings, so both sides batch alike.
     private static final Map<String, String> GATEWAY_PRODUCER = gatewayProducer();
 
     @Mixin BenchOptions bench;
+
+    @Mixin OnCluster cluster;
 
     @Option(names = "--devices", defaultValue = "400", description = "Device connections.")
     int devices;
@@ -95,6 +99,7 @@ public final class IngestScenario implements Scenario {
             names = "--tracing-ab",
             defaultValue = "true",
             negatable = true,
+            fallbackValue = "true",
             description =
                     "Also compare a gateway exporting spans over OTLP with one exporting none.")
     boolean tracingAb;
@@ -113,15 +118,35 @@ public final class IngestScenario implements Scenario {
             baselineRecords = Math.min(baselineRecords, 1_500_000);
         }
         int recordSize = TypicalReading.record("bench-123", 123_456).getSerializedSize();
-        try (LocalStack stack = bench.startStack("ingest", partitions);
+        try (LocalStack stack = startStack();
                 Service gateway = stack.startIngestGateway();
                 IngestLoad load = connect(stack, gateway)) {
-            TopicAdmin.create(stack.kafka(), BASELINE_TOPIC);
+            TopicAdmin.create(stack.kafka(), baselineTopic(stack));
             measure(report, stack, load, recordSize);
             if (tracingAb) {
                 tracing(report, stack, load);
             }
+        } finally {
+            cluster.deleteTopics();
         }
+    }
+
+    // An embedded broker, or the cluster of --kafka with topics of this run only.
+    private LocalStack startStack() {
+        if (cluster.bootstrapServers().isEmpty()) {
+            return bench.startStack("ingest", partitions);
+        }
+        return LocalStack.start(
+                StackConfig.builder(bench.freshDir("ingest"))
+                        .existingCluster(
+                                cluster.bootstrapServers().get(), cluster.topicPrefix("ingest"))
+                        .partitions(partitions)
+                        .replicationFactor(cluster.replicationFactor())
+                        .build());
+    }
+
+    private static String baselineTopic(LocalStack stack) {
+        return stack.config().topicPrefix() + BASELINE_TOPIC;
     }
 
     private IngestLoad connect(LocalStack stack, Service gateway) {
@@ -214,7 +239,7 @@ public final class IngestScenario implements Scenario {
             LocalStack stack, int recordSize, double throughput, long records) {
         return KafkaTools.producerPerformance(
                 stack.bootstrapServers(),
-                BASELINE_TOPIC,
+                baselineTopic(stack),
                 records,
                 throughput > 0 ? 0 : records / 10,
                 recordSize,
@@ -256,11 +281,17 @@ public final class IngestScenario implements Scenario {
                 + baselineRecords
                 + " records (10% warm-up records); "
                 + partitions
-                + " partitions; latency phase "
+                + " partitions on "
+                + cluster.describe()
+                + "; latency phase "
                 + (int) Math.round(loadShare * 100)
                 + "% of our median peak for "
                 + latencyDuration.toSeconds()
                 + " s, open loop.";
+    }
+
+    boolean onCluster() {
+        return cluster.bootstrapServers().isPresent();
     }
 
     double loadShare() {

@@ -110,7 +110,8 @@ public final class ResumeScenario implements Scenario {
                                 kafka.bootstrapServers(),
                                 keys.jwksFile(),
                                 TOPIC_PREFIX,
-                                partitions);
+                                partitions,
+                                (short) 1);
                 Devices fleet = new Devices(kafka.bootstrapServers())) {
             String token =
                     keys.issuer()

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -122,42 +123,42 @@ final class ChaosChecks {
                         .add(r.getMetricsOrThrow(METRIC));
             }
             for (Map.Entry<Long, List<Double>> w : windows.entrySet()) {
-                String key = d.id() + "/" + w.getKey();
-                Aggregate a = finals.get(key);
-                List<Double> v = w.getValue();
-                double sum = v.stream().mapToDouble(x -> x).sum();
-                double min = v.stream().mapToDouble(x -> x).min().orElseThrow();
-                double max = v.stream().mapToDouble(x -> x).max().orElseThrow();
-                if (a == null) {
-                    violations.add(
-                            "window "
-                                    + key
-                                    + " ("
-                                    + v.size()
-                                    + " readings) has no final aggregate");
-                    return;
-                }
-                if (a.getCount() != v.size()
-                        || Math.abs(a.getSum() - sum) > 1e-6
-                        || a.getMin() != min
-                        || a.getMax() != max) {
-                    violations.add(
-                            String.format(
-                                    "window %s: final count %d sum %s min %s max %s, recomputed %d"
-                                            + " %s %s %s",
-                                    key,
-                                    a.getCount(),
-                                    a.getSum(),
-                                    a.getMin(),
-                                    a.getMax(),
-                                    v.size(),
-                                    sum,
-                                    min,
-                                    max));
+                Optional<String> wrong = window(d.id() + "/" + w.getKey(), w.getValue());
+                if (wrong.isPresent()) {
+                    violations.add(wrong.get());
                     return;
                 }
             }
         }
+    }
+
+    // What is wrong with the final of window `key` (DEVICE/START) of readings `v`, if anything.
+    private Optional<String> window(String key, List<Double> v) {
+        Aggregate a = finals.get(key);
+        if (a == null) {
+            return Optional.of("window " + key + " (" + v.size() + " readings) has no final");
+        }
+        double sum = v.stream().mapToDouble(x -> x).sum();
+        double min = v.stream().mapToDouble(x -> x).min().orElseThrow();
+        double max = v.stream().mapToDouble(x -> x).max().orElseThrow();
+        if (a.getCount() == v.size()
+                && Math.abs(a.getSum() - sum) <= 1e-6
+                && a.getMin() == min
+                && a.getMax() == max) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                String.format(
+                        "window %s: final count %d sum %s min %s max %s, recomputed %d %s %s %s",
+                        key,
+                        a.getCount(),
+                        a.getSum(),
+                        a.getMin(),
+                        a.getMax(),
+                        v.size(),
+                        sum,
+                        min,
+                        max));
     }
 
     /**

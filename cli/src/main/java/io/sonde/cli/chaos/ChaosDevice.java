@@ -31,6 +31,7 @@ final class ChaosDevice implements Runnable {
     private final BlockingQueue<Downlink> replies = new ArrayBlockingQueue<>(16);
     private volatile boolean stopping;
     private volatile long resends;
+    private volatile long lastAck;
     private DeviceSocket socket;
 
     ChaosDevice(String id, URI ingest, String token, Duration interval) {
@@ -53,6 +54,11 @@ final class ChaosDevice implements Runnable {
         return resends;
     }
 
+    /** When (nanoTime) its last ack arrived; 0 before the first. */
+    long lastAck() {
+        return lastAck;
+    }
+
     static double temperature(long seq) {
         return (seq / 10) % 3 == 0 ? 90.0 : 70.0;
     }
@@ -69,6 +75,7 @@ final class ChaosDevice implements Runnable {
         while (!stopping) {
             if (send(seq, timeNanos)) {
                 acked.add(seq);
+                lastAck = System.nanoTime();
                 seq++;
                 pause(interval);
                 timeNanos = System.currentTimeMillis() * 1_000_000L;

@@ -15,7 +15,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The chaos run (docs/cluster.md): devices and dashboard viewers stream through nginx while one
@@ -31,6 +35,8 @@ import java.util.Random;
 public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
     private static final String RULE = "chaos-hot";
     private static final Topics TOPICS = Topics.withPrefix(Topics.DEFAULT_PREFIX);
+    // How long the clients a kill cut off may take to be served again before it is a violation.
+    private static final Duration BACK_LIMIT = Duration.ofSeconds(120);
 
     /**
      * @param duration the whole kill phase
@@ -43,13 +49,25 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
     /** The outcome: violations (empty when every check held) and what was counted. */
     public record Result(List<String> violations, String summary) {}
 
+    /** One kill, and how long until its victim's clients were served again (empty: never). */
+    private record Kill(Member victim, Optional<Duration> back) {
+        @Override
+        public String toString() {
+            return victim.name()
+                    + " "
+                    + back.map(d -> String.format("%.1f s", d.toMillis() / 1000.0))
+                            .orElse("not back");
+        }
+    }
+
     public Result run() throws Exception {
         ClusterLayout l = cluster.layout();
         TokenIssuer issuer = DevKeys.loadOrCreate(l.keys()).issuer();
         putRule(l, issuer);
         List<ChaosDevice> devices = devices(l, issuer);
         List<ChaosViewer> viewers = viewers(l, issuer, devices);
-        try {
+        try (ClusterRecovery recovery = new ClusterRecovery(l, TOPICS.telemetry().name())) {
+            recovery.baseline();
             // Viewers first, subscribed before the first reading: they must get every one.
             viewers.forEach(v -> daemon(v.name(), v));
             for (ChaosViewer v : viewers) {
@@ -58,7 +76,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                 }
             }
             List<Thread> sending = devices.stream().map(d -> daemon(d.id(), d)).toList();
-            List<String> kills = kill(l);
+            List<Kill> kills = kill(l, recovery, devices, viewers);
             devices.forEach(ChaosDevice::stop);
             for (Thread t : sending) {
                 t.join();
@@ -68,7 +86,16 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
             checks.aggregates(devices);
             checks.alerts(devices, RULE);
             checks.viewers(viewers);
-            return new Result(checks.violations(), summary(kills, devices, viewers, checks));
+            viewers.forEach(ChaosViewer::stop);
+            List<String> violations = new ArrayList<>(checks.violations());
+            kills.stream()
+                    .filter(k -> k.back().isEmpty())
+                    .forEach(k -> violations.add(notBack(k.victim())));
+            // Every client of the run has gone: the cluster is back to what it held before.
+            violations.addAll(recovery.awaitNormal(Duration.ofSeconds(60)));
+            return new Result(
+                    violations,
+                    summary(kills, devices, viewers, checks) + "\nafter: " + recovery.normal());
         } finally {
             devices.forEach(ChaosDevice::stop);
             viewers.forEach(ChaosViewer::stop);
@@ -95,8 +122,24 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
         return Thread.ofPlatform().name(name).daemon().start(work);
     }
 
+    private static String notBack(Member victim) {
+        String clients =
+                switch (victim.kind()) {
+                    case PROCESSOR -> "the readings written before it were not all processed";
+                    case PUSH -> "some viewer got no event";
+                    default -> "some device got no ack";
+                };
+        return "after kill -9 "
+                + victim.name()
+                + " "
+                + clients
+                + " in "
+                + BACK_LIMIT.toSeconds()
+                + " s";
+    }
+
     private static String summary(
-            List<String> kills,
+            List<Kill> kills,
             List<ChaosDevice> devices,
             List<ChaosViewer> viewers,
             ChaosChecks checks) {
@@ -133,8 +176,15 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
     }
 
     // One of each kind in turn (the ingest and push gateway with the most clients, so that the
-    // kill hits someone), then members at random until the time is up.
-    private List<String> kill(ClusterLayout l) throws Exception {
+    // kill hits someone), then members at random until the time is up. Each victim is started
+    // again after the outage; the next kill waits until the victim's clients are served again,
+    // so that each recovery is timed on its own.
+    private List<Kill> kill(
+            ClusterLayout l,
+            ClusterRecovery recovery,
+            List<ChaosDevice> devices,
+            List<ChaosViewer> viewers)
+            throws Exception {
         List<Member> members =
                 l.members().stream().filter(m -> m.kind() != Member.Kind.NGINX).toList();
         List<Member.Kind> turns =
@@ -145,22 +195,54 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                         Member.Kind.BROKER);
         Random random = new Random(settings.seed());
         long end = System.nanoTime() + settings.duration().toNanos();
-        List<String> done = new ArrayList<>();
+        List<Kill> done = new ArrayList<>();
         for (int i = 0; i < turns.size() || System.nanoTime() < end; i++) {
             Member victim =
                     i < turns.size()
                             ? busiest(l.members(turns.get(i)))
                             : members.get(random.nextInt(members.size()));
-            out.println("[chaos] kill -9 " + victim.name());
-            cluster.kill(victim.name(), true);
-            // The outage itself: the member stays dead this long while the load goes on.
-            Thread.sleep(settings.down());
-            cluster.start(victim.name());
-            done.add(victim.name());
+            done.add(killOnce(victim, recovery, devices, viewers));
             // Steady load on the whole cluster again before the next victim.
             Thread.sleep(settings.down());
         }
         return done;
+    }
+
+    // Kills `victim`, starts it again after the outage, and times its clients' recovery from the
+    // kill on, while it is down and after it is back.
+    private Kill killOnce(
+            Member victim,
+            ClusterRecovery recovery,
+            List<ChaosDevice> devices,
+            List<ChaosViewer> viewers)
+            throws Exception {
+        out.println("[chaos] kill -9 " + victim.name());
+        Map<TopicPartition, Long> written = recovery.ends();
+        long killedAt = System.nanoTime();
+        cluster.kill(victim.name(), true);
+        CompletableFuture<Optional<Duration>> back = new CompletableFuture<>();
+        daemon(
+                "chaos-recovery",
+                () -> {
+                    try {
+                        back.complete(
+                                recovery.awaitBack(
+                                        victim.kind(),
+                                        killedAt,
+                                        written,
+                                        devices,
+                                        viewers,
+                                        BACK_LIMIT));
+                    } catch (InterruptedException | RuntimeException e) {
+                        back.completeExceptionally(e);
+                    }
+                });
+        // The outage itself: the member stays dead this long while the load goes on.
+        Thread.sleep(settings.down());
+        cluster.start(victim.name());
+        Kill k = new Kill(victim, back.get());
+        out.println("[chaos] served again: " + k);
+        return k;
     }
 
     // The instance with the most device connections or push sessions; the second broker or
@@ -213,13 +295,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> r =
                 http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                "http://127.0.0.1:"
-                                                        + l.apiPort()
-                                                        + "/v1/rules/"
-                                                        + RULE))
-                                .header("Authorization", "Bearer " + admin)
+                        rule(l.apiPort(), admin)
                                 .header("Content-Type", "application/json")
                                 .PUT(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
@@ -230,16 +306,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
         // Every processor instance has the rule before the first reading.
         for (Member p : l.members(Member.Kind.PROCESSOR)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (http.send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + p.port()
-                                                                    + "/v1/rules/"
-                                                                    + RULE))
-                                            .header("Authorization", "Bearer " + admin)
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
+            while (http.send(rule(p.port(), admin).build(), HttpResponse.BodyHandlers.discarding())
                             .statusCode()
                     != 200) {
                 if (System.nanoTime() > deadline) {
@@ -249,5 +316,10 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                 Thread.sleep(200);
             }
         }
+    }
+
+    private static HttpRequest.Builder rule(int port, String adminToken) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/rules/" + RULE))
+                .header("Authorization", "Bearer " + adminToken);
     }
 }

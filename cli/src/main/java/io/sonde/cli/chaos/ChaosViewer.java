@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sonde.client.push.PollClient;
 import io.sonde.client.push.SseClient;
+import io.sonde.client.push.StreamSocket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,17 +16,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A dashboard client of the chaos run, subscribed to the readings of some devices through nginx
- * over SSE or long-poll, from before their first reading (the run waits for {@link #awaitOpened}).
- * Whenever its stream ends or a request fails (its push gateway was killed, say), it comes back
- * with its last cursor, as the dashboard does. It keeps every reading event's (device, seq) in
- * arrival order, so the checks can compare them with the topic. Runs on its own thread until
- * stopped.
+ * over SSE, WebSocket or long-poll, from before their first reading (the run waits for {@link
+ * #awaitOpened}). Whenever its stream ends or a request fails (its push gateway was killed, say),
+ * it comes back with its last cursor, as the dashboard does: one cursor for an SSE stream or a
+ * poll, one per channel on a WebSocket, each channel subscribed again with its own. It keeps every
+ * reading event's (device, seq) in arrival order, so the checks can compare them with the topic.
+ * Runs on its own thread until stopped.
  */
 final class ChaosViewer implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +37,7 @@ final class ChaosViewer implements Runnable {
     /** The transports a viewer may use. */
     enum Transport {
         SSE,
+        WS,
         POLL
     }
 
@@ -48,7 +52,10 @@ final class ChaosViewer implements Runnable {
     private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile String cursor;
+    // The WebSocket's cursors: one per channel, as each subscription has its own.
+    private final Map<String, String> cursors = new ConcurrentHashMap<>();
     private volatile long reconnects;
+    private volatile long lastEvent;
     private volatile String unreadable;
     private final CountDownLatch opened = new CountDownLatch(1);
 
@@ -80,6 +87,11 @@ final class ChaosViewer implements Runnable {
         return reconnects;
     }
 
+    /** When (nanoTime) its last reading event arrived; 0 before the first. */
+    long lastEvent() {
+        return lastEvent;
+    }
+
     /** Whether its first stream or poll was answered within {@code timeout}. */
     boolean awaitOpened(Duration timeout) throws InterruptedException {
         return opened.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,10 +110,10 @@ final class ChaosViewer implements Runnable {
     public void run() {
         while (!stopping) {
             try {
-                if (transport == Transport.SSE) {
-                    sse();
-                } else {
-                    poll();
+                switch (transport) {
+                    case SSE -> sse();
+                    case WS -> ws();
+                    case POLL -> poll();
                 }
             } catch (IOException | RuntimeException e) {
                 // Its gateway died or nginx had none to offer: back with the same cursor.
@@ -134,11 +146,11 @@ final class ChaosViewer implements Runnable {
                             public void event(SseClient.Event e) {
                                 try {
                                     if (e.event().equals("telemetry")) {
-                                        record(e.data());
+                                        record(JSON.readTree(e.data()));
                                     }
                                     e.id().ifPresent(id -> cursor = id);
-                                } catch (RuntimeException bad) {
-                                    unreadable = bad.getMessage();
+                                } catch (IOException | RuntimeException bad) {
+                                    unreadable = "unreadable event " + e.data();
                                 }
                             }
 
@@ -172,7 +184,7 @@ final class ChaosViewer implements Runnable {
             opened.countDown();
             for (PollClient.Event e : a.events()) {
                 if (e.event().equals("telemetry")) {
-                    record(e.data());
+                    record(JSON.readTree(e.data()));
                 }
             }
             if (a.cursor().isPresent()) {
@@ -181,16 +193,68 @@ final class ChaosViewer implements Runnable {
         }
     }
 
-    private void record(String data) {
-        try {
-            JsonNode json = JSON.readTree(data);
-            List<Long> seqs = received.get(json.get("deviceId").asText());
-            if (seqs != null) {
-                seqs.add(json.get("seq").asLong());
+    private void ws() throws InterruptedException {
+        URI uri =
+                URI.create(
+                        "ws://"
+                                + push.getRawAuthority()
+                                + "/v1/ws?access_token="
+                                + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        CountDownLatch ended = new CountDownLatch(1);
+        Set<String> subscribed = ConcurrentHashMap.newKeySet();
+        StreamSocket.Listener listener =
+                new StreamSocket.Listener() {
+                    @Override
+                    public void message(JsonNode m) {
+                        String channel = m.path("channel").asText();
+                        switch (m.path("op").asText()) {
+                            case "subscribed" -> {
+                                subscribed.add(channel);
+                                if (subscribed.size() == devices.size()) {
+                                    opened.countDown();
+                                }
+                            }
+                            case "event" -> {
+                                if (m.path("event").asText().equals("telemetry")) {
+                                    record(m.path("data"));
+                                }
+                                cursors.put(channel, m.path("id").asText());
+                            }
+                            // A refused subscription (no history reader free, say): reconnect.
+                            case "error" -> ended.countDown();
+                            // A gap means lost events: kept as a violation.
+                            default -> unreadable = m.toString();
+                        }
+                    }
+
+                    @Override
+                    public void closed(int code, String reason) {
+                        ended.countDown();
+                    }
+                };
+        try (StreamSocket socket = StreamSocket.connect(http, uri, listener)) {
+            for (String d : devices) {
+                String channel = "telemetry:" + d;
+                String at = cursors.get(channel);
+                if (at == null) {
+                    socket.subscribe(channel, false);
+                } else {
+                    socket.resume(channel, at);
+                }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable event " + data, e);
+            while (!stopping && !ended.await(1, TimeUnit.SECONDS)) {
+                // Streaming until it ends or the run stops.
+            }
         }
+    }
+
+    private void record(JsonNode event) {
+        List<Long> seqs = received.get(event.path("deviceId").asText());
+        if (seqs == null || !event.path("seq").canConvertToLong()) {
+            throw new IllegalStateException("unreadable event " + event);
+        }
+        seqs.add(event.path("seq").asLong());
+        lastEvent = System.nanoTime();
     }
 
     // The viewer's backoff before it comes back, as a dashboard's: not a wait for a condition.

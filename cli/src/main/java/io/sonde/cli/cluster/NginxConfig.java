@@ -5,13 +5,24 @@ import java.util.List;
 
 /**
  * nginx in front of the local cluster (docs/cluster.md): one server per service kind, round-robin
- * over its instances with no stickiness (any push gateway resumes any client from its cursor), and
- * passive health checks (an instance that refuses connections or fails is left out for 5 s: open
- * source nginx has no active checks). WebSocket upgrades pass through; SSE and long-poll answers
- * are not buffered; reads may stay quiet for an hour (the gateways send heartbeats or pings every
- * 15–20 s).
+ * over its instances with no stickiness (any push gateway resumes any client from its cursor); a
+ * connection an instance refuses goes to the next one. WebSocket upgrades pass through; SSE and
+ * long-poll answers are not buffered; reads may stay quiet for an hour (the gateways send
+ * heartbeats or pings every 15–20 s).
+ *
+ * <p>Passive health checks ({@code max_fails}) only for the processors' API, whose requests are
+ * short. nginx clears an instance's failures only when a request to it ends, so a gateway that
+ * failed once and then got a WebSocket or SSE stream as its trial request stays marked failed for
+ * as long as that stream lasts and gets one new connection per {@code fail_timeout}; with the other
+ * gateway dead, devices got 502 for 24 s in a chaos run. Without the marking, a dead gateway costs
+ * each new connection one refused connect (immediate on loopback) before the next.
  */
 final class NginxConfig {
+    // Streams and device sockets: failures are not remembered (see above).
+    private static final String LONG_LIVED = " max_fails=0";
+    // Short REST requests: an instance that failed is left out for 5 s.
+    private static final String SHORT = " max_fails=1 fail_timeout=5s";
+
     private NginxConfig() {}
 
     /** The whole nginx.conf for {@code layout}, its paths inside the cluster's folder. */
@@ -47,21 +58,20 @@ final class NginxConfig {
                     .append(dir.resolve("run/nginx-" + temp))
                     .append(";\n");
         }
-        upstream(c, "ingest", layout.members(Member.Kind.INGEST));
-        upstream(c, "processor", layout.members(Member.Kind.PROCESSOR));
-        upstream(c, "push", layout.members(Member.Kind.PUSH));
+        upstream(c, "ingest", layout.members(Member.Kind.INGEST), LONG_LIVED);
+        upstream(c, "processor", layout.members(Member.Kind.PROCESSOR), SHORT);
+        upstream(c, "push", layout.members(Member.Kind.PUSH), LONG_LIVED);
         server(c, layout.pushPort(), "push");
         server(c, layout.ingestPort(), "ingest");
         server(c, layout.apiPort(), "processor");
         return c.append("}\n").toString();
     }
 
-    private static void upstream(StringBuilder c, String name, List<Member> members) {
+    private static void upstream(
+            StringBuilder c, String name, List<Member> members, String failures) {
         c.append("  upstream ").append(name).append(" {\n");
         for (Member m : members) {
-            c.append("    server 127.0.0.1:")
-                    .append(m.port())
-                    .append(" max_fails=1 fail_timeout=5s;\n");
+            c.append("    server 127.0.0.1:").append(m.port()).append(failures).append(";\n");
         }
         c.append("    keepalive 16;\n  }\n");
     }

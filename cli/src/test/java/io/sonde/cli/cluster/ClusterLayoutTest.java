@@ -45,7 +45,11 @@ class ClusterLayoutTest {
                 .contains("listen 127.0.0.1:18080;", "listen 127.0.0.1:18081;")
                 .contains("proxy_set_header Upgrade $http_upgrade;")
                 .contains("proxy_buffering off;", "proxy_read_timeout 1h;")
-                .contains("server 127.0.0.1:18121 max_fails=1 fail_timeout=5s;")
+                // A failed gateway is not left out: its next trial could be an hour-long stream.
+                .contains(
+                        "server 127.0.0.1:18121 max_fails=0;",
+                        "server 127.0.0.1:18101 max_fails=0;")
+                .contains("server 127.0.0.1:18111 max_fails=1 fail_timeout=5s;")
                 .doesNotContain("ip_hash", "sticky", "$request_uri", "$args");
     }
 }

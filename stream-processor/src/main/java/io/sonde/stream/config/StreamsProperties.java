@@ -4,6 +4,7 @@ import io.sonde.platform.kafka.KafkaConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -65,6 +66,13 @@ public final class StreamsProperties {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+        // An instance that dies without leaving (kill -9, a lost node) holds its partitions until
+        // the group gives up on its heartbeats: 10 s instead of Kafka's 45 s, so its devices are
+        // processed again by the others within seconds (RELIABILITY.md). Heartbeats come from a
+        // thread of their own, so a busy stream thread does not miss them.
+        // Unprefixed, so that a `sonde.kafka.streams.session.timeout.ms` of the operator wins.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         // One undecodable record must not stop processing for every device; Streams logs it and
         // counts it in the task's dropped-records metric.
         props.put(
