@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * -9}, and the stream resumes on the surviving push gateway from its cursor with nothing lost or
  * repeated, while devices are acked with a broker and an ingest gateway gone.
  */
-@Timeout(600)
+@Timeout(900)
 class ClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -67,7 +67,11 @@ class ClusterIT {
                     new ChaosRun(
                                     cluster,
                                     new ChaosRun.Settings(
-                                            Duration.ofSeconds(30), Duration.ofSeconds(5), 6, 1),
+                                            Duration.ofSeconds(30),
+                                            Duration.ofSeconds(5),
+                                            6,
+                                            1,
+                                            Duration.ofSeconds(60)),
                                     System.out)
                             .run();
             System.out.println("[sonde-test] chaos: " + chaos.summary());
@@ -202,7 +206,9 @@ class ClusterIT {
     // A base whose whole range of ports is free now.
     private static int freeBase() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(300) * 100;
+            // Below the ephemeral range (32768 and up here): no outgoing connection of the
+            // members can take one of the cluster's ports between the check and nginx's start.
+            int base = 20000 + ThreadLocalRandom.current().nextInt(120) * 100;
             if (allFree(new ClusterLayout(Path.of("."), base, 2).ports())) {
                 return base;
             }

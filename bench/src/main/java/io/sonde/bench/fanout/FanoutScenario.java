@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,28 +102,7 @@ public final class FanoutScenario implements Scenario {
         List<AbResult> stalledResults = new ArrayList<>();
         List<RateRamp.Result> ramps = new ArrayList<>();
         List<FanoutReport.Profile> profiles = new ArrayList<>();
-        // An embedded broker, or the cluster of --kafka with topics of this run only.
-        Optional<EmbeddedKafka> embedded =
-                cluster.bootstrapServers().isEmpty()
-                        ? Optional.of(EmbeddedKafka.start(dir.resolve("kafka"), 0))
-                        : Optional.empty();
-        String bootstrap =
-                cluster.bootstrapServers().orElseGet(() -> embedded.get().bootstrapServers());
-        try (AutoCloseable broker =
-                        () -> {
-                            cluster.deleteTopics();
-                            embedded.ifPresent(EmbeddedKafka::close);
-                        };
-                PushTarget push =
-                        PushTarget.start(
-                                dir,
-                                bootstrap,
-                                embedded.isPresent()
-                                        ? "bench-fanout."
-                                        : cluster.topicPrefix("fanout"),
-                                embedded.isPresent() ? (short) 1 : cluster.replicationFactor(),
-                                keys.jwksFile(),
-                                keys.issuer());
+        try (PushTarget push = PushTarget.start(dir, broker(dir), keys.jwksFile(), keys.issuer());
                 NodeTarget node = NodeTarget.start(nodePeer, dir.resolve("node-peer.log"))) {
             for (int n : subscribers) {
                 Map<String, Double> best = new HashMap<>();
@@ -161,6 +139,20 @@ public final class FanoutScenario implements Scenario {
                     ramps,
                     profiles);
         }
+    }
+
+    // An embedded broker, or the cluster of --kafka with topics of this run only.
+    private PushTarget.Broker broker(Path dir) {
+        if (cluster.bootstrapServers().isPresent()) {
+            return new PushTarget.Broker(
+                    cluster.bootstrapServers().get(),
+                    cluster.topicPrefix("fanout"),
+                    cluster.replicationFactor(),
+                    cluster::deleteTopics);
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        return new PushTarget.Broker(
+                kafka.bootstrapServers(), "bench-fanout.", (short) 1, kafka::close);
     }
 
     private String metric(int n) {

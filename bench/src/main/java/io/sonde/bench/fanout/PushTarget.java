@@ -43,8 +43,22 @@ final class PushTarget implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
 
-    private PushTarget(
-            PushGatewayJvm gateway, String token, String bootstrapServers, String topicPrefix) {
+    /**
+     * The broker the gateway reads: its address, the prefix and replicas of the topics the gateway
+     * creates (one partition), and what to release once the gateway has stopped.
+     */
+    record Broker(
+            String bootstrapServers,
+            String topicPrefix,
+            short replicationFactor,
+            Runnable release) {}
+
+    private final Broker broker;
+
+    private PushTarget(PushGatewayJvm gateway, String token, Broker broker) {
+        this.broker = broker;
+        String bootstrapServers = broker.bootstrapServers();
+        String topicPrefix = broker.topicPrefix();
         this.gateway = gateway;
         this.events =
                 gateway.http("/v1/events?channel=telemetry:" + Payloads.DEVICE + "&snapshot=false");
@@ -54,23 +68,25 @@ final class PushTarget implements AutoCloseable {
         this.topic = KafkaConfig.of(bootstrapServers, topicPrefix).topics().telemetry().name();
     }
 
-    /**
-     * Starts the gateway on the broker at {@code bootstrapServers}, reading topics of {@code
-     * topicPrefix} (one partition, {@code replicationFactor} replicas) that it creates.
-     */
-    static PushTarget start(
-            Path dir,
-            String bootstrapServers,
-            String topicPrefix,
-            short replicationFactor,
-            Path jwks,
-            TokenIssuer issuer) {
-        PushGatewayJvm gateway =
-                PushGatewayJvm.start(
-                        dir, bootstrapServers, jwks, topicPrefix, 1, replicationFactor);
-        String token =
-                issuer.viewer("bench-fanout", List.of("telemetry:*"), false, Duration.ofHours(2));
-        return new PushTarget(gateway, token, bootstrapServers, topicPrefix);
+    /** Starts the gateway on {@code broker}; on failure releases the broker and throws. */
+    static PushTarget start(Path dir, Broker broker, Path jwks, TokenIssuer issuer) {
+        try {
+            PushGatewayJvm gateway =
+                    PushGatewayJvm.start(
+                            dir,
+                            broker.bootstrapServers(),
+                            jwks,
+                            broker.topicPrefix(),
+                            1,
+                            broker.replicationFactor());
+            String token =
+                    issuer.viewer(
+                            "bench-fanout", List.of("telemetry:*"), false, Duration.ofHours(2));
+            return new PushTarget(gateway, token, broker);
+        } catch (RuntimeException e) {
+            broker.release().run();
+            throw e;
+        }
     }
 
     ServiceJvm jvm() {
@@ -110,7 +126,11 @@ final class PushTarget implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
+        try {
+            gateway.close();
+        } finally {
+            broker.release().run();
+        }
     }
 
     /**

@@ -156,9 +156,11 @@ final class IngestReport {
         report.section("Caveats");
         report.text(
                 (n.scenario().onCluster()
-                                ? "- Both sides pay the replication to three brokers (acks=all,"
-                                        + " min.insync.replicas 2), and the three brokers share"
-                                        + " the machine's 2 cores with the load.\n"
+                                ? "- Both sides pay the replication to "
+                                        + n.scenario().replicationFactor()
+                                        + " replicas (acks=all waits for the cluster's"
+                                        + " min.insync.replicas), and the brokers share the"
+                                        + " machine's cores with the load.\n"
                                 : "- A single broker with RF 1 makes acks=all as cheap as acks=1;"
                                         + " on a 3-broker cluster both sides pay the replication"
                                         + " round trip.\n"

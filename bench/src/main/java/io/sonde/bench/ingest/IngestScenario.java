@@ -294,6 +294,10 @@ public final class IngestScenario implements Scenario {
         return cluster.bootstrapServers().isPresent();
     }
 
+    short replicationFactor() {
+        return cluster.replicationFactor();
+    }
+
     double loadShare() {
         return loadShare;
     }

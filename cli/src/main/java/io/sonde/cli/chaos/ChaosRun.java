@@ -15,11 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.TopicPartition;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The chaos run (docs/cluster.md): devices and dashboard viewers stream through nginx while one
@@ -35,16 +34,17 @@ import org.apache.kafka.common.TopicPartition;
 public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
     private static final String RULE = "chaos-hot";
     private static final Topics TOPICS = Topics.withPrefix(Topics.DEFAULT_PREFIX);
-    // How long the clients a kill cut off may take to be served again before it is a violation.
-    private static final Duration BACK_LIMIT = Duration.ofSeconds(120);
 
     /**
      * @param duration the whole kill phase
      * @param down how long a killed member stays dead
      * @param devices simulated devices
      * @param seed the random order's seed
+     * @param backLimit how long the clients a kill cut off may take to be served again before it is
+     *     a violation (the next kill waits for them that long at most)
      */
-    public record Settings(Duration duration, Duration down, int devices, long seed) {}
+    public record Settings(
+            Duration duration, Duration down, int devices, long seed, Duration backLimit) {}
 
     /** The outcome: violations (empty when every check held) and what was counted. */
     public record Result(List<String> violations, String summary) {}
@@ -90,7 +90,7 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
             List<String> violations = new ArrayList<>(checks.violations());
             kills.stream()
                     .filter(k -> k.back().isEmpty())
-                    .forEach(k -> violations.add(notBack(k.victim())));
+                    .forEach(k -> violations.add(notBack(k.victim(), settings.backLimit())));
             // Every client of the run has gone: the cluster is back to what it held before.
             violations.addAll(recovery.awaitNormal(Duration.ofSeconds(60)));
             return new Result(
@@ -122,20 +122,14 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
         return Thread.ofPlatform().name(name).daemon().start(work);
     }
 
-    private static String notBack(Member victim) {
+    private static String notBack(Member victim, Duration limit) {
         String clients =
                 switch (victim.kind()) {
-                    case PROCESSOR -> "the readings written before it were not all processed";
+                    case PROCESSOR -> "the readings written after it were not all processed";
                     case PUSH -> "some viewer got no event";
                     default -> "some device got no ack";
                 };
-        return "after kill -9 "
-                + victim.name()
-                + " "
-                + clients
-                + " in "
-                + BACK_LIMIT.toSeconds()
-                + " s";
+        return "after kill -9 " + victim.name() + " " + clients + " in " + limit.toSeconds() + " s";
     }
 
     private static String summary(
@@ -217,7 +211,6 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
             List<ChaosViewer> viewers)
             throws Exception {
         out.println("[chaos] kill -9 " + victim.name());
-        Map<TopicPartition, Long> written = recovery.ends();
         long killedAt = System.nanoTime();
         cluster.kill(victim.name(), true);
         CompletableFuture<Optional<Duration>> back = new CompletableFuture<>();
@@ -229,18 +222,23 @@ public record ChaosRun(Cluster cluster, Settings settings, PrintStream out) {
                                 recovery.awaitBack(
                                         victim.kind(),
                                         killedAt,
-                                        written,
                                         devices,
                                         viewers,
-                                        BACK_LIMIT));
-                    } catch (InterruptedException | RuntimeException e) {
+                                        settings.backLimit()));
+                    } catch (Throwable e) {
                         back.completeExceptionally(e);
                     }
                 });
         // The outage itself: the member stays dead this long while the load goes on.
         Thread.sleep(settings.down());
         cluster.start(victim.name());
-        Kill k = new Kill(victim, back.get());
+        // The timer gives up at the limit itself; this bound only guards against its thread.
+        Kill k =
+                new Kill(
+                        victim,
+                        back.get(
+                                settings.backLimit().plusSeconds(60).toSeconds(),
+                                TimeUnit.SECONDS));
         out.println("[chaos] served again: " + k);
         return k;
     }

@@ -183,8 +183,13 @@ final class ChaosViewer implements Runnable {
             }
             opened.countDown();
             for (PollClient.Event e : a.events()) {
-                if (e.event().equals("telemetry")) {
-                    record(JSON.readTree(e.data()));
+                try {
+                    if (e.event().equals("telemetry")) {
+                        record(JSON.readTree(e.data()));
+                    }
+                } catch (IOException | RuntimeException bad) {
+                    // A broken event is a violation; polling it again would not mend it.
+                    unreadable = "unreadable event " + e.data();
                 }
             }
             if (a.cursor().isPresent()) {
@@ -200,38 +205,7 @@ final class ChaosViewer implements Runnable {
                                 + push.getRawAuthority()
                                 + "/v1/ws?access_token="
                                 + URLEncoder.encode(token, StandardCharsets.UTF_8));
-        CountDownLatch ended = new CountDownLatch(1);
-        Set<String> subscribed = ConcurrentHashMap.newKeySet();
-        StreamSocket.Listener listener =
-                new StreamSocket.Listener() {
-                    @Override
-                    public void message(JsonNode m) {
-                        String channel = m.path("channel").asText();
-                        switch (m.path("op").asText()) {
-                            case "subscribed" -> {
-                                subscribed.add(channel);
-                                if (subscribed.size() == devices.size()) {
-                                    opened.countDown();
-                                }
-                            }
-                            case "event" -> {
-                                if (m.path("event").asText().equals("telemetry")) {
-                                    record(m.path("data"));
-                                }
-                                cursors.put(channel, m.path("id").asText());
-                            }
-                            // A refused subscription (no history reader free, say): reconnect.
-                            case "error" -> ended.countDown();
-                            // A gap means lost events: kept as a violation.
-                            default -> unreadable = m.toString();
-                        }
-                    }
-
-                    @Override
-                    public void closed(int code, String reason) {
-                        ended.countDown();
-                    }
-                };
+        SocketListener listener = new SocketListener();
         try (StreamSocket socket = StreamSocket.connect(http, uri, listener)) {
             for (String d : devices) {
                 String channel = "telemetry:" + d;
@@ -242,9 +216,50 @@ final class ChaosViewer implements Runnable {
                     socket.resume(channel, at);
                 }
             }
-            while (!stopping && !ended.await(1, TimeUnit.SECONDS)) {
+            while (!stopping && !listener.ended.await(1, TimeUnit.SECONDS)) {
                 // Streaming until it ends or the run stops.
             }
+        }
+    }
+
+    // One WebSocket connection's messages: subscriptions confirmed, events kept with their
+    // channel's cursor; the connection ends on a close or a refused subscription.
+    private final class SocketListener implements StreamSocket.Listener {
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void message(JsonNode m) {
+            String channel = m.path("channel").asText();
+            switch (m.path("op").asText()) {
+                case "subscribed" -> {
+                    subscribed.add(channel);
+                    if (subscribed.size() == devices.size()) {
+                        opened.countDown();
+                    }
+                }
+                case "event" -> event(channel, m);
+                // A refused subscription (no history reader free, say): reconnect.
+                case "error" -> ended.countDown();
+                // A gap means lost events, anything else a broken message: violations.
+                default -> unreadable = m.toString();
+            }
+        }
+
+        private void event(String channel, JsonNode m) {
+            try {
+                if (m.path("event").asText().equals("telemetry")) {
+                    record(m.path("data"));
+                }
+            } catch (RuntimeException bad) {
+                unreadable = "unreadable event " + m;
+            }
+            cursors.put(channel, m.path("id").asText());
+        }
+
+        @Override
+        public void closed(int code, String reason) {
+            ended.countDown();
         }
     }
 
