@@ -1,7 +1,7 @@
 package io.sonde.bench;
 
+import io.sonde.platform.kafka.KafkaConfig;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,13 +77,7 @@ public final class OnCluster {
         if (kafka == null || prefixes.isEmpty()) {
             return;
         }
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                kafka,
-                                AdminClientConfig.CLIENT_ID_CONFIG,
-                                "sonde-bench"))) {
+        try (Admin admin = Admin.create(KafkaConfig.of(kafka, "").adminProperties("sonde-bench"))) {
             Set<String> mine =
                     admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
                             .filter(t -> prefixes.stream().anyMatch(t::startsWith))

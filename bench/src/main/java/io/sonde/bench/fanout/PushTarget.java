@@ -40,7 +40,7 @@ final class PushTarget implements AutoCloseable {
     private final URI events;
     private final URI ws;
     private final String token;
-    private final String bootstrapServers;
+    private final Broker broker;
     private final String topic;
 
     /**
@@ -53,19 +53,18 @@ final class PushTarget implements AutoCloseable {
             short replicationFactor,
             Runnable release) {}
 
-    private final Broker broker;
-
     private PushTarget(PushGatewayJvm gateway, String token, Broker broker) {
-        this.broker = broker;
-        String bootstrapServers = broker.bootstrapServers();
-        String topicPrefix = broker.topicPrefix();
         this.gateway = gateway;
         this.events =
                 gateway.http("/v1/events?channel=telemetry:" + Payloads.DEVICE + "&snapshot=false");
         this.ws = gateway.ws("/v1/ws?access_token=" + token);
         this.token = token;
-        this.bootstrapServers = bootstrapServers;
-        this.topic = KafkaConfig.of(bootstrapServers, topicPrefix).topics().telemetry().name();
+        this.broker = broker;
+        this.topic =
+                KafkaConfig.of(broker.bootstrapServers(), broker.topicPrefix())
+                        .topics()
+                        .telemetry()
+                        .name();
     }
 
     /** Starts the gateway on {@code broker}; on failure releases the broker and throws. */
@@ -142,7 +141,7 @@ final class PushTarget implements AutoCloseable {
                 new KafkaProducer<>(
                         Map.of(
                                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
+                                broker.bootstrapServers(),
                                 ProducerConfig.ACKS_CONFIG,
                                 "1",
                                 ProducerConfig.LINGER_MS_CONFIG,

@@ -2,6 +2,7 @@ package io.sonde.cli.chaos;
 
 import io.sonde.cli.cluster.ClusterLayout;
 import io.sonde.cli.cluster.Member;
+import io.sonde.platform.kafka.KafkaConfig;
 import io.sonde.stream.config.StreamConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -51,11 +51,8 @@ final class ClusterRecovery implements AutoCloseable {
         this.telemetry = telemetryTopic;
         this.admin =
                 Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                layout.bootstrapServers(),
-                                AdminClientConfig.CLIENT_ID_CONFIG,
-                                "sonde-chaos-recovery"));
+                        KafkaConfig.of(layout.bootstrapServers(), "")
+                                .adminProperties("sonde-chaos-recovery"));
     }
 
     /**
@@ -231,6 +228,7 @@ final class ClusterRecovery implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
+            // Each read asks the brokers or the members' metrics: not more often than this.
             Thread.sleep(POLL_MS);
         }
         return true;
