@@ -56,7 +56,7 @@ public final class Transports implements AutoCloseable {
                         meters,
                         settings,
                         watchdog,
-                        new FrameCache<>(WsMessages::event),
+                        new FrameCache<>(e -> WsFrameWriter.text(WsMessages.event(e))),
                         clock,
                         MAX_WS_MESSAGE));
     }

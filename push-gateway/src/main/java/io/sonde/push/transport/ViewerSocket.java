@@ -20,9 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending side of one viewer WebSocket: a writer thread that drains the session's queue and
- * sends each batch, and the one lock every message to the client goes through, so that replies to
- * ops and events never interleave inside a frame and a channel's snapshot goes out before its live
- * events. Each channel keeps its own cursor: a WebSocket client resumes channel by channel.
+ * sends each batch in one socket write ({@link WsFrameWriter}), and the one lock every message to
+ * the client goes through, so that replies to ops and events never interleave inside a frame and a
+ * channel's snapshot goes out before its live events. Each channel keeps its own cursor: a
+ * WebSocket client resumes channel by channel.
  *
  * <p>Close codes (docs/errors.md): 4008 slow, 4001 token expired, 1001 shutdown, 1013 history
  * unavailable.
@@ -42,7 +43,8 @@ final class ViewerSocket {
     private final SessionRegistry sessions;
     private final StreamSettings settings;
     private final WriteWatchdog watchdog;
-    private final FrameCache<String> frames;
+    private final FrameCache<byte[]> frames;
+    private final WsFrameWriter wire;
     private final Clock clock;
     private final ReentrantLock out = new ReentrantLock();
     // Guarded by out.
@@ -56,9 +58,10 @@ final class ViewerSocket {
             SessionRegistry sessions,
             StreamSettings settings,
             WriteWatchdog watchdog,
-            FrameCache<String> frames,
+            FrameCache<byte[]> frames,
             Clock clock) {
         this.ws = ws;
+        this.wire = WsFrameWriter.of(ws);
         this.session = session;
         this.expiresAt = expiresAt;
         this.sessions = sessions;
@@ -184,16 +187,19 @@ final class ViewerSocket {
         out.lock();
         guard.begin();
         try {
+            List<byte[]> framed = new ArrayList<>(batch.size());
             for (PushEvent event : batch) {
                 SessionCursor cursor = cursors.get(event.channel());
                 if (cursor == null) {
                     continue; // unsubscribed while queued
                 }
                 String id = cursor.idOf(event);
-                ws.send(
-                        id.equals(event.id()) ? frames.frame(event) : WsMessages.event(event, id),
-                        true);
+                framed.add(
+                        id.equals(event.id())
+                                ? frames.frame(event)
+                                : WsFrameWriter.text(WsMessages.event(event, id)));
             }
+            wire.write(framed);
         } finally {
             endWrite(guard);
         }

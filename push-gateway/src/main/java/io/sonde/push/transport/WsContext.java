@@ -21,7 +21,7 @@ record WsContext(
         SubscriptionMeters meters,
         StreamSettings settings,
         WriteWatchdog watchdog,
-        FrameCache<String> frames,
+        FrameCache<byte[]> frames,
         Clock clock,
         int maxMessageChars) {
     ViewerSocket socket(WsSession ws, Session session, Instant expiresAt) {

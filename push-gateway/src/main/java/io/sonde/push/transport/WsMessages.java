@@ -36,7 +36,10 @@ final class WsMessages {
                 .toString();
     }
 
-    /** The frame of an event sent with its own id: what {@link FrameCache} holds for WebSocket. */
+    /**
+     * The frame of an event sent with its own id: what {@link FrameCache} holds for WebSocket,
+     * framed.
+     */
     static String event(PushEvent event) {
         return event(event, event.id());
     }

@@ -1,17 +1,18 @@
 package io.sonde.stream.processor;
 
-import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.stream.alert.AlertTrack;
 import io.sonde.stream.alert.Rule;
 import io.sonde.stream.alert.RuleBook;
 import io.sonde.stream.alert.Transition;
 import io.sonde.stream.state.DeviceWork;
+import io.sonde.stream.state.Reading;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The rules as one task applies them: which rules watch which device (computed once per device per
@@ -45,13 +46,17 @@ final class AlertRules {
     }
 
     /** What a new reading at device time {@code t} does to the device's alerts. */
-    List<Transition> onReading(DeviceWork w, TelemetryRecord reading, long t) {
+    List<Transition> onReading(DeviceWork w, Reading reading, long t) {
         List<Transition> out = new ArrayList<>(0);
         for (Rule rule : rulesFor(w.deviceId())) {
             if (rule.kind() == Rule.Kind.THRESHOLD) {
-                Double value = reading.getMetricsMap().get(rule.metric());
-                if (value != null && w.metrics().find(rule.metric()) >= 0) {
-                    add(out, w.alert(rule.id()).observe(rule, w.deviceId(), value, t));
+                int metric = w.metrics().find(rule.metric());
+                OptionalDouble value =
+                        metric < 0 ? OptionalDouble.empty() : w.metrics().valueIn(reading, metric);
+                if (value.isPresent()) {
+                    add(
+                            out,
+                            w.alert(rule.id()).observe(rule, w.deviceId(), value.getAsDouble(), t));
                 }
             } else {
                 AlertTrack track = w.alerts().get(rule.id());

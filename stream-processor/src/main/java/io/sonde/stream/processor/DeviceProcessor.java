@@ -7,11 +7,11 @@ import io.opentelemetry.context.Scope;
 import io.sonde.proto.v1.Aggregate;
 import io.sonde.proto.v1.Alert;
 import io.sonde.proto.v1.AlertRule;
-import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.stream.alert.RuleBook;
 import io.sonde.stream.alert.Transition;
 import io.sonde.stream.state.DeviceLimits;
 import io.sonde.stream.state.DeviceWork;
+import io.sonde.stream.state.Reading;
 import io.sonde.stream.state.ReplayWindow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * concurrently. The in-memory copy of the store is this task's only: it is rebuilt from the store
  * whenever the task is initialised (start, move, or a revive after a failed commit).
  */
-final class DeviceProcessor implements Processor<String, TelemetryRecord, String, MessageLite> {
+final class DeviceProcessor implements Processor<String, Reading, String, MessageLite> {
     static final String DEVICE_STORE = "device-store";
     static final String CLEARED_ALERTS_STORE = "cleared-alerts-store";
     static final String RULES_STORE = "rules-store";
@@ -140,7 +140,7 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
     }
 
     @Override
-    public void process(Record<String, TelemetryRecord> record) {
+    public void process(Record<String, Reading> record) {
         // Streams always has the metadata of the record it hands to process().
         Span span =
                 context.recordMetadata()
@@ -157,18 +157,18 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
         }
     }
 
-    private void processInSpan(Record<String, TelemetryRecord> record) {
+    private void processInSpan(Record<String, Reading> record) {
         String device = record.key();
-        TelemetryRecord reading = record.value();
+        Reading reading = record.value();
         if (device == null || device.isEmpty() || reading == null) {
             return;
         }
         long wall = context.currentSystemTimeMs();
-        long received = reading.getReceivedUnixNano() / 1_000_000L;
+        long received = reading.receivedUnixNano() / 1_000_000L;
         clock.processed(received > 0 ? received : wall, wall);
         reconcileIfRulesChanged(wall);
         DeviceWork w = work.computeIfAbsent(device, d -> new DeviceWork(d, limits));
-        if (w.admit(reading.getSeq()) != ReplayWindow.Verdict.NEW) {
+        if (w.admit(reading.seq()) != ReplayWindow.Verdict.NEW) {
             sensors.duplicate();
             return;
         }
@@ -183,13 +183,13 @@ final class DeviceProcessor implements Processor<String, TelemetryRecord, String
         save(w);
     }
 
-    private void fold(DeviceWork w, TelemetryRecord reading, long t) {
+    private void fold(DeviceWork w, Reading reading, long t) {
         for (int i = 0; i < w.trackCount(); i++) {
             if (w.track(i).isLate(t, w.highEventMs(), limits.graceMs())) {
                 sensors.late(windowLabels.get(i));
             }
         }
-        for (int i = w.fold(reading.getMetricsMap(), t); i > 0; i--) {
+        for (int i = w.fold(reading, t); i > 0; i--) {
             sensors.nameDropped();
         }
     }

@@ -1,6 +1,6 @@
 package io.sonde.stream.processor;
 
-import io.sonde.proto.v1.TelemetryRecord;
+import io.sonde.stream.state.Reading;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -15,7 +15,7 @@ public final class TelemetryTime implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        if (record.value() instanceof TelemetryRecord telemetry) {
+        if (record.value() instanceof Reading telemetry) {
             long millis = eventMillis(telemetry);
             if (millis > 0) {
                 return millis;
@@ -29,15 +29,15 @@ public final class TelemetryTime implements TimestampExtractor {
     }
 
     /** Event time in epoch milliseconds, or 0 when the record carries no time at all. */
-    static long eventMillis(TelemetryRecord record) {
-        if (record.getTimeUnixNano() > 0) {
-            return record.getTimeUnixNano() / NANOS_PER_MILLI;
+    static long eventMillis(Reading record) {
+        if (record.timeUnixNano() > 0) {
+            return record.timeUnixNano() / NANOS_PER_MILLI;
         }
         return receivedMillis(record);
     }
 
     /** Gateway receive time in epoch milliseconds, or 0 when absent. */
-    static long receivedMillis(TelemetryRecord record) {
-        return Math.max(record.getReceivedUnixNano(), 0) / NANOS_PER_MILLI;
+    static long receivedMillis(Reading record) {
+        return Math.max(record.receivedUnixNano(), 0) / NANOS_PER_MILLI;
     }
 }

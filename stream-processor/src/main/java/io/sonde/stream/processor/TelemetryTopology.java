@@ -76,7 +76,7 @@ public final class TelemetryTopology {
                 SOURCE,
                 new TelemetryTime(),
                 Serdes.String().deserializer(),
-                topics.telemetry().valueSerde().deserializer(),
+                new ReadingDeserializer(),
                 telemetry.name());
         topology.addProcessor(
                 PROCESSOR,

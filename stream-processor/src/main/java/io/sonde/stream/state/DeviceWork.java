@@ -74,7 +74,7 @@ public final class DeviceWork {
      *
      * @return how many of the reading's names the cap refused
      */
-    public int fold(Map<String, Double> values, long t) {
+    public int fold(Reading reading, long t) {
         // One window lookup per size for the whole reading, not one per metric.
         OpenWindow[] windows = new OpenWindow[tracks.length];
         for (int i = 0; i < tracks.length; i++) {
@@ -83,13 +83,13 @@ public final class DeviceWork {
             }
         }
         int refused = 0;
-        for (Map.Entry<String, Double> e : values.entrySet()) {
-            int metric = metrics.indexOf(e.getKey());
+        for (int e = 0; e < reading.size(); e++) {
+            int metric = metrics.indexOf(reading, e);
             if (metric < 0) {
                 refused++;
                 continue;
             }
-            double value = e.getValue();
+            double value = reading.value(e);
             if (metrics.record(metric, value, t)) {
                 stateDirty = true;
             }

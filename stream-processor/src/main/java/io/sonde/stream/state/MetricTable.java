@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The metric names one device has used, in first-seen order, each with its last value. At most
@@ -21,6 +22,8 @@ public final class MetricTable {
     // Encoded once: the device's record, names included, is rewritten on every reading.
     private final List<byte[]> utf8Names = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
+    // Reading.hash of each UTF-8 name: a reading's names are matched without making strings.
+    private int[] hashes = new int[8];
     private double[] last = new double[8];
     private long[] lastTime = new long[8];
 
@@ -38,15 +41,38 @@ public final class MetricTable {
             return -1;
         }
         int i = names.size();
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         names.add(name);
-        utf8Names.add(name.getBytes(StandardCharsets.UTF_8));
+        utf8Names.add(utf8);
         index.put(name, i);
         if (i >= last.length) {
             last = Arrays.copyOf(last, last.length * 2);
             lastTime = Arrays.copyOf(lastTime, lastTime.length * 2);
+            hashes = Arrays.copyOf(hashes, hashes.length * 2);
         }
         lastTime[i] = Long.MIN_VALUE;
+        hashes[i] = Reading.hash(utf8, 0, utf8.length);
         return i;
+    }
+
+    /**
+     * The index of the name of {@code reading}'s metric {@code entry}, adding it while there is
+     * room; -1 when the cap refuses it. A known name is found by its UTF-8 bytes: no string is
+     * made.
+     */
+    public int indexOf(Reading reading, int entry) {
+        int hash = reading.nameHash(entry);
+        for (int i = 0; i < names.size(); i++) {
+            if (hashes[i] == hash && reading.nameEquals(entry, utf8Names.get(i))) {
+                return i;
+            }
+        }
+        return names.size() >= max ? -1 : indexOf(reading.name(entry));
+    }
+
+    /** The value {@code reading} carries for metric {@code i} of this table, if any. */
+    public OptionalDouble valueIn(Reading reading, int i) {
+        return reading.value(utf8Names.get(i));
     }
 
     /** The index of a known name, or -1; never adds. */

@@ -14,6 +14,7 @@ import io.sonde.stream.config.StreamConfig;
 import io.sonde.stream.config.StreamsProperties;
 import io.sonde.stream.state.DeviceLimits;
 import io.sonde.stream.state.DeviceWork;
+import io.sonde.stream.state.Reading;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,18 +110,18 @@ class DeviceProcessorRestartTest {
         return p;
     }
 
-    private static Record<String, TelemetryRecord> reading(long seq, long offset, double v) {
+    private static Record<String, Reading> reading(long seq, long offset, double v) {
         long t = T0 + offset;
-        return new Record<>(
-                "dev-1",
+        byte[] bytes =
                 TelemetryRecord.newBuilder()
                         .setDeviceId("dev-1")
                         .setSeq(seq)
                         .setTimeUnixNano(t * 1_000_000)
                         .setReceivedUnixNano(t * 1_000_000)
                         .putMetrics("temperature", v)
-                        .build(),
-                t);
+                        .build()
+                        .toByteArray();
+        return new Record<>("dev-1", new ReadingDeserializer().deserialize("telemetry", bytes), t);
     }
 
     private static List<Alert> alerts(MockProcessorContext<String, MessageLite> c) {

@@ -84,6 +84,20 @@ class DeviceTopologyTest {
     }
 
     @Test
+    void aRecordThatIsNotAReadingIsSkippedAndTheNextOneProcessed() {
+        start(defaults());
+        f.sendRaw("dev-1", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        f.sendRaw("dev-1", new byte[] {0x2A, 0x10, 0x0A}); // a metric entry cut short
+        f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0));
+
+        f.tick(UPDATE);
+
+        assertThat(f.states())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getMetricsMap()).containsEntry("temperature", 20.0));
+    }
+
+    @Test
     void deviceStateIsEmittedOncePerUpdateIntervalWithEveryMetricsLastValue() {
         start(defaults());
         f.send("dev-1", 1, 1_000, Map.of("temperature", 20.0, "humidity", 50.0));

@@ -105,7 +105,15 @@ final class TopologyFixture implements AutoCloseable {
         telemetry.pipeInput(new TestRecord<>(device, r, headers, Instant.ofEpochMilli(receivedMs)));
     }
 
-    /** Moves the wall clock on, running the punctuations that fall due. */
+    /** A record of {@code device} on the telemetry topic whose value is {@code bytes} as given. */
+    void sendRaw(String device, byte[] bytes) {
+        driver.createInputTopic(
+                        TOPICS.telemetry().name(),
+                        TOPICS.telemetry().keySerde().serializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())
+                .pipeInput(device, bytes, START);
+    }
+
     /**
      * Moves the wall clock in steps of the commit interval, as a running stream thread would see
      * it: the driver runs a due punctuator once per call, however far the clock moves.

@@ -35,7 +35,7 @@ class DeviceWorkCodecTest {
                 w.heard(t, t + 5);
                 String name = "m" + random.nextInt(20);
                 double v = random.nextInt(100);
-                if (w.fold(Map.of(name, v), t) == 0 && name.equals("m1")) {
+                if (w.fold(Readings.of(Map.of(name, v)), t) == 0 && name.equals("m1")) {
                     w.alert("hot").observe(rule, w.deviceId(), v, t);
                 }
                 w.closeUpTo(w.highEventMs());
@@ -60,7 +60,7 @@ class DeviceWorkCodecTest {
         DeviceWork w = new DeviceWork("d", LIMITS);
         w.admit(1);
         w.heard(1_000, 1_000);
-        w.fold(Map.of("t", 1.0), 1_000);
+        w.fold(Readings.of(Map.of("t", 1.0)), 1_000);
         byte[] bytes = new DeviceWorkCodec().encode(w);
         DeviceLimits changed = new DeviceLimits(256, 16, List.of(10_000L, 300_000L), 10_000);
 
@@ -92,7 +92,7 @@ class DeviceWorkCodecTest {
             long t = 1_700_000_000_000L + seq * 1_000;
             w.admit(seq);
             w.heard(t, t);
-            w.fold(five, t);
+            w.fold(Readings.of(five), t);
             w.closeUpTo(w.highEventMs());
         }
 
@@ -112,8 +112,8 @@ class DeviceWorkCodecTest {
         DeviceWork w = new DeviceWork("d", LIMITS);
         w.admit(1);
         w.heard(1_000, 1_000);
-        w.fold(Map.of("a", 1.0), 1_000);
-        w.fold(Map.of("b", 2.0), 1_000);
+        w.fold(Readings.of(Map.of("a", 1.0)), 1_000);
+        w.fold(Readings.of(Map.of("b", 2.0)), 1_000);
         DeviceLimits lower = new DeviceLimits(256, 1, List.of(10_000L, 60_000L), 10_000);
 
         DeviceWork back = DeviceWorkCodec.decode(new DeviceWorkCodec().encode(w), lower);
