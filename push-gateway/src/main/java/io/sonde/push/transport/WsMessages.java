@@ -36,10 +36,7 @@ final class WsMessages {
                 .toString();
     }
 
-    /**
-     * The frame of an event sent with its own id: what {@link FrameCache} holds for WebSocket,
-     * framed.
-     */
+    /** An event sent with its own id: {@link FrameCache} holds this message's WebSocket frame. */
     static String event(PushEvent event) {
         return event(event, event.id());
     }

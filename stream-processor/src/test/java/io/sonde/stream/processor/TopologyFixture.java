@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -110,7 +111,7 @@ final class TopologyFixture implements AutoCloseable {
         driver.createInputTopic(
                         TOPICS.telemetry().name(),
                         TOPICS.telemetry().keySerde().serializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())
+                        new ByteArraySerializer())
                 .pipeInput(device, bytes, START);
     }
 

@@ -8,6 +8,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.sonde.proto.v1.TelemetryRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,7 @@ class ReadingTest {
     void bytesThatAreNotARecordFailAsProtobufFails() {
         byte[] truncated =
                 TelemetryRecord.newBuilder().putMetrics("temperature", 1).build().toByteArray();
-        byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
+        byte[] cut = Arrays.copyOf(truncated, truncated.length - 3);
 
         assertThatThrownBy(() -> TelemetryRecord.parseFrom(cut))
                 .isInstanceOf(InvalidProtocolBufferException.class);
@@ -122,10 +124,7 @@ class ReadingTest {
             assertThat(decoded.put(reading.name(i), reading.value(i)))
                     .as("each name once")
                     .isNull();
-            assertThat(
-                            reading.value(
-                                    reading.name(i)
-                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            assertThat(reading.value(reading.name(i).getBytes(StandardCharsets.UTF_8)))
                     .hasValue(reading.value(i));
         }
         assertThat(decoded).as("run %d", run).isEqualTo(record.getMetricsMap());
