@@ -36,12 +36,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * alerts (docs/processing.md).
  *
  * <p>Per reading it reads its device's working state from memory and writes it back to the device
- * store (changelogged, cached: one changelog record per device per commit). Alerts and the finals
- * of windows the device's own time closed go out at once; a device's window updates and state go
- * out once per {@code emitInterval} (the update interval) when they changed, in the device's slot
- * of the interval (devices are spread over {@link #SLOTS} slots). Every {@code idleInterval} it
- * closes the windows of quiet devices, marks them offline and raises absence alerts, on the task's
- * clock ({@link TaskClock}).
+ * store (changelogged, {@link WriteBehindStore}: encoded and logged once per device per commit).
+ * Alerts and the finals of windows the device's own time closed go out at once; a device's window
+ * updates and state go out once per {@code emitInterval} (the update interval) when they changed,
+ * in the device's slot of the interval (devices are spread over {@link #SLOTS} slots). Every {@code
+ * idleInterval} it closes the windows of quiet devices, marks them offline and raises absence
+ * alerts, on the task's clock ({@link TaskClock}).
  *
  * <p>Threads: Streams calls {@code process} and the punctuators on the task's stream thread, never
  * concurrently. The in-memory copy of the store is this task's only: it is rebuilt from the store

@@ -98,14 +98,14 @@ public final class TelemetryTopology {
 
     private static void addStores(
             Topology topology, StreamConfig config, DeviceLimits limits, Topics topics) {
-        // Cached: a device's record is rewritten per reading, but goes to RocksDB and the
-        // changelog once per commit.
+        // Write-behind: a device's record is put per reading, but encoded and written to RocksDB
+        // and the changelog once per commit.
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(
+                new WriteBehindStoreBuilder<>(
+                        Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(DEVICE_STORE),
                                 Serdes.String(),
-                                new DeviceWorkSerde(limits))
-                        .withCachingEnabled(),
+                                new DeviceWorkSerde(limits))),
                 PROCESSOR);
         for (WindowSpec w : config.windows()) {
             Duration retention = w.size().multipliedBy(config.historyWindows());
