@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -81,6 +82,10 @@ public final class StreamsProperties {
         // The rules store is global: let the processing exception handler cover it too, as
         // Kafka 5.0 will by default.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // A commit's outputs fill a few tens of partitions with small records; 128 KiB batches
+        // (Kafka: 16 KiB) mean about one batch per partition per commit, so fewer produce
+        // requests and sender wake-ups: +14% readings/s in `./sonde bench streams` (BENCHMARKS.md).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
         return props;
     }
 }
