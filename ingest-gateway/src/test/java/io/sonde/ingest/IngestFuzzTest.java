@@ -94,10 +94,17 @@ class IngestFuzzTest {
                                                 Integer.toString(MAX_MESSAGE),
                                                 "close-linger",
                                                 "200ms",
+                                                // No budget can run out: the good device
+                                                // streams as fast as the machine lets it
+                                                // (a fast one exceeds the 1 MiB/s default).
                                                 "rate-limit.readings-per-second",
-                                                "100000",
+                                                "100000000",
                                                 "rate-limit.readings-burst",
-                                                "100000"))));
+                                                "100000000",
+                                                "rate-limit.bytes-per-second",
+                                                "1000000000",
+                                                "rate-limit.bytes-burst",
+                                                "1000000000"))));
         gateway =
                 new RoutingServer(
                         config,
@@ -151,7 +158,9 @@ class IngestFuzzTest {
             while (fuzzing.get()) {
                 dev.send(Readings.batch(seq + 1, 5));
                 seq += 5;
-                assertThat(dev.next().getAck().getSeq()).isEqualTo(seq);
+                Downlink reply = dev.next();
+                assertThat(reply.hasAck()).as("reply to batch up to %d: %s", seq, reply).isTrue();
+                assertThat(reply.getAck().getSeq()).isEqualTo(seq);
             }
             return seq;
         } catch (InterruptedException e) {
