@@ -90,8 +90,10 @@ public final class AlertsScenario implements Scenario {
         int recordSize = TypicalReading.record("bench-123", 123_456).getSerializedSize();
         try (LocalStack stack = bench.startStack("alerts", partitions);
                 Service processor = stack.startStreamProcessor(APPLICATION_ID);
+                Service push = stack.startPushGateway();
                 AlertLoad load = new AlertLoad(stack, devices, period);
                 AlertWatch watch = new AlertWatch(stack, RULE_ID);
+                SseAlertWatch sse = new SseAlertWatch(stack, push.port(), RULE_ID);
                 ProcessorLag lag = new ProcessorLag(stack, APPLICATION_ID)) {
             putRule(stack, processor);
             TopicAdmin.create(stack.kafka(), BASELINE_TOPIC);
@@ -112,9 +114,10 @@ public final class AlertsScenario implements Scenario {
                                     recordSize,
                                     baselines),
                             "reading->alert",
-                            round -> slice(load, watch, lag, slice, rounds));
+                            round -> slice(load, watch, sse, lag, slice, rounds));
             load.flush();
             settle(load, watch);
+            rounds.sseRaised(sse.raised());
             AlertsReport.write(
                     report,
                     new AlertsReport.Numbers(
@@ -126,6 +129,7 @@ public final class AlertsScenario implements Scenario {
     private double slice(
             AlertLoad load,
             AlertWatch watch,
+            SseAlertWatch sse,
             ProcessorLag lag,
             Duration slice,
             AlertsReport.Rounds rounds)
@@ -133,11 +137,14 @@ public final class AlertsScenario implements Scenario {
         LatencyRecorder raises = new LatencyRecorder();
         LatencyRecorder clears = new LatencyRecorder();
         LatencyRecorder processed = new LatencyRecorder();
+        LatencyRecorder atClient = new LatencyRecorder();
         lag.takeMax();
         watch.measure(raises, clears, processed);
+        sse.measure(atClient);
         OpenLoop.Stats sent = load.send(rate, slice);
         watch.measure(null, null, null);
-        rounds.add(raises, clears, processed, lag.takeMax(), sent);
+        sse.measure(null);
+        rounds.add(raises, clears, processed, atClient, lag.takeMax(), sent);
         return raises.percentiles().p99Millis();
     }
 
