@@ -142,15 +142,7 @@ final class LogHub {
                 ch.add(subscriber, floors);
                 if (snapshot) {
                     for (PushEvent e : ch.retained()) {
-                        events.add(
-                                new PushEvent(
-                                        e.channel(),
-                                        e.name(),
-                                        e.data(),
-                                        log,
-                                        e.partition(),
-                                        e.offset(),
-                                        at));
+                        events.add(e.at(at));
                     }
                 }
             }
