@@ -9,12 +9,12 @@ import java.util.Objects;
  *
  * @param channel the channel
  * @param name event name, null when nothing is published (a retained entry is only dropped)
- * @param data the event's JSON object, null with {@code name}; encoded when first needed
+ * @param data the event's JSON object, null with {@code name}
  * @param key retention key within the channel, null when retention is untouched
  * @param keep true: the event becomes the retained entry under {@code key}; false: the entry is
  *     dropped (an alert cleared, a device deleted)
  */
-public record Emit(String channel, String name, EventData data, String key, boolean keep) {
+public record Emit(String channel, String name, String data, String key, boolean keep) {
     public Emit {
         Objects.requireNonNull(channel, "channel");
         if ((name == null) != (data == null) || (name == null && key == null)) {
@@ -28,26 +28,16 @@ public record Emit(String channel, String name, EventData data, String key, bool
 
     /** An event that leaves the snapshot as it is. */
     public static Emit event(String channel, String name, String data) {
-        return new Emit(channel, name, EventData.of(data), null, false);
+        return new Emit(channel, name, data, null, false);
     }
 
     /** An event that replaces the retained entry under {@code key}. */
     public static Emit retained(String channel, String name, String data, String key) {
-        return retained(channel, name, EventData.of(data), key);
-    }
-
-    /** An event that replaces the retained entry under {@code key}. */
-    public static Emit retained(String channel, String name, EventData data, String key) {
         return new Emit(channel, name, data, key, true);
     }
 
     /** An event that also removes the retained entry under {@code key}. */
     public static Emit dropping(String channel, String name, String data, String key) {
-        return dropping(channel, name, EventData.of(data), key);
-    }
-
-    /** An event that also removes the retained entry under {@code key}. */
-    public static Emit dropping(String channel, String name, EventData data, String key) {
         return new Emit(channel, name, data, key, false);
     }
 

@@ -142,7 +142,15 @@ final class LogHub {
                 ch.add(subscriber, floors);
                 if (snapshot) {
                     for (PushEvent e : ch.retained()) {
-                        events.add(e.at(at));
+                        events.add(
+                                new PushEvent(
+                                        e.channel(),
+                                        e.name(),
+                                        e.data(),
+                                        log,
+                                        e.partition(),
+                                        e.offset(),
+                                        at));
                     }
                 }
             }

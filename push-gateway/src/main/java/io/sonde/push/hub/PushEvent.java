@@ -3,14 +3,14 @@ package io.sonde.push.hub;
 import java.util.Objects;
 
 /**
- * One event as subscribers see it (docs/streams.md): every subscriber of a channel receives the
- * same instance, so the JSON and the id are written once per event, not once per socket; the JSON
- * is encoded when first needed ({@link EventData}).
+ * One event as subscribers see it (docs/streams.md), already serialized: every subscriber of a
+ * channel receives the same instance, so the JSON and the id are written once per event, not once
+ * per socket.
  *
  * @param channel the channel it was published on, e.g. {@code telemetry:dev-1}
  * @param name event name: {@code telemetry}, {@code aggregate}, {@code device}, {@code alert}, or
  *     {@link #GAP}
- * @param body the event's JSON object, see {@link #data()}
+ * @param data the event's JSON object
  * @param log the log of the record it came from
  * @param partition that record's partition, -1 for a {@link #GAP}
  * @param offset that record's offset, -1 for a {@link #GAP}
@@ -19,7 +19,7 @@ import java.util.Objects;
 public record PushEvent(
         String channel,
         String name,
-        EventData body,
+        String data,
         Log log,
         int partition,
         long offset,
@@ -30,31 +30,9 @@ public record PushEvent(
     public PushEvent {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(data, "data");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(cursor, "cursor");
-    }
-
-    /** An event whose JSON object is already encoded. */
-    public PushEvent(
-            String channel,
-            String name,
-            String data,
-            Log log,
-            int partition,
-            long offset,
-            Cursor cursor) {
-        this(channel, name, EventData.of(data), log, partition, offset, cursor);
-    }
-
-    /** The event's JSON object, encoded on the first call. */
-    public String data() {
-        return body.json();
-    }
-
-    /** The same event at another position (a snapshot entry gets the subscription's cursor). */
-    public PushEvent at(Cursor position) {
-        return new PushEvent(channel, name, body, log, partition, offset, position);
     }
 
     /** The opaque event id. */

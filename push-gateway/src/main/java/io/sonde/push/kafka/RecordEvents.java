@@ -8,7 +8,6 @@ import io.sonde.proto.v1.DeviceState;
 import io.sonde.proto.v1.TelemetryRecord;
 import io.sonde.push.hub.Channels;
 import io.sonde.push.hub.Emit;
-import io.sonde.push.hub.EventData;
 import java.util.List;
 
 /**
@@ -21,9 +20,6 @@ import java.util.List;
  * <p>Readings and alerts carry the {@code traceparent} of the record they came from (the span that
  * wrote it: the ingest gateway's publish, the processor's alert raise or clear), so that a client
  * can join the trace; {@code traceparent} is empty when the record has none.
- *
- * <p>Each event's JSON is encoded when first needed ({@link EventData}): most aggregate and device
- * records only replace a retained entry that nobody reads before the next one.
  *
  * <p>Stateless and thread-safe. A null value is a tombstone.
  */
@@ -49,7 +45,7 @@ final class RecordEvents {
                 Emit.retained(
                         Channels.telemetry(device),
                         TELEMETRY_EVENT,
-                        EventData.lazy(() -> RecordJson.telemetry(value, traceparent)),
+                        RecordJson.telemetry(value, traceparent),
                         LATEST));
     }
 
@@ -61,7 +57,7 @@ final class RecordEvents {
                 Emit.retained(
                         Channels.aggregates(value.getDeviceId()),
                         AGGREGATE_EVENT,
-                        EventData.lazy(() -> RecordJson.aggregate(value)),
+                        RecordJson.aggregate(value),
                         value.getMetric() + "/" + value.getWindow()));
     }
 
@@ -79,11 +75,7 @@ final class RecordEvents {
                         ? value.toBuilder().setDeviceId(device).build()
                         : value;
         return List.of(
-                Emit.retained(
-                        Channels.DEVICES,
-                        DEVICE_EVENT,
-                        EventData.lazy(() -> RecordJson.device(state)),
-                        device));
+                Emit.retained(Channels.DEVICES, DEVICE_EVENT, RecordJson.device(state), device));
     }
 
     /** An active alert is retained until the event that clears it. */
@@ -91,7 +83,7 @@ final class RecordEvents {
         if (value == null || value.getDeviceId().isEmpty() || value.getId().isEmpty()) {
             return List.of();
         }
-        EventData json = EventData.lazy(() -> RecordJson.alert(value, traceparent));
+        String json = RecordJson.alert(value, traceparent);
         boolean active = value.getState() == AlertState.ACTIVE;
         String fleet = Channels.ALERTS;
         String device = Channels.alerts(value.getDeviceId());

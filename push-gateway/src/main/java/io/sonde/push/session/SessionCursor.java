@@ -56,7 +56,15 @@ public final class SessionCursor {
         for (int i = 0; i < snapshot.size(); i++) {
             PushEvent e = snapshot.get(i);
             Cursor c = i == snapshot.size() - 1 ? current : pending;
-            out.add(e.at(c));
+            out.add(
+                    new PushEvent(
+                            e.channel(),
+                            e.name(),
+                            e.data(),
+                            e.log(),
+                            e.partition(),
+                            e.offset(),
+                            c));
         }
         return out;
     }
