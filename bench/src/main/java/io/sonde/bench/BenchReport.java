@@ -161,8 +161,21 @@ public final class BenchReport {
                 List.of("frame", "samples", "share"),
                 rows(FlightRecording.onStack(jfr, limit, "io.sonde.")));
         text("CPU samples by thread (numbers and ids folded):");
-        return table(
-                List.of("thread", "samples", "share"), rows(FlightRecording.threads(jfr, limit)));
+        table(List.of("thread", "samples", "share"), rows(FlightRecording.threads(jfr, limit)));
+        return text(gcLine(FlightRecording.gcPauses(jfr)));
+    }
+
+    static String gcLine(FlightRecording.GcPauses gc) {
+        return String.format(
+                Locale.ROOT,
+                "GC pauses (jdk.GarbageCollection): %d collections, %.1f s paused = %.1f%% of the"
+                        + " %d s recorded, longest %d ms, %d longer than 20 ms.",
+                gc.collections(),
+                gc.paused().toMillis() / 1000.0,
+                100 * gc.share(),
+                gc.recorded().toSeconds(),
+                gc.longest().toMillis(),
+                gc.over20ms());
     }
 
     private static List<List<String>> rows(List<FlightRecording.HotFrame> frames) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,6 +66,53 @@ public final class FlightRecording implements AutoCloseable {
      * @param share samples / all samples
      */
     public record HotFrame(String frame, long samples, double share) {}
+
+    /**
+     * The collector's stop-the-world pauses in a recording: on two shared cores a tail latency is
+     * often made of them, and the execution samples cannot show it (a paused JVM takes none).
+     *
+     * @param collections {@code jdk.GarbageCollection} events
+     * @param paused the sum of their pauses
+     * @param longest the longest single pause
+     * @param over20ms pauses longer than 20 ms
+     * @param recorded from the recording's first event to its last
+     */
+    public record GcPauses(
+            long collections, Duration paused, Duration longest, long over20ms, Duration recorded) {
+        /** {@code paused} / {@code recorded}. */
+        public double share() {
+            return recorded.isZero() ? 0 : paused.toNanos() / (double) recorded.toNanos();
+        }
+    }
+
+    /** The garbage collector's pauses in {@code jfr}. */
+    public static GcPauses gcPauses(Path jfr) throws IOException {
+        long collections = 0;
+        long over = 0;
+        Duration paused = Duration.ZERO;
+        Duration longest = Duration.ZERO;
+        Instant first = null;
+        Instant last = null;
+        try (RecordingFile file = new RecordingFile(jfr)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent e = file.readEvent();
+                first =
+                        first == null || e.getStartTime().isBefore(first)
+                                ? e.getStartTime()
+                                : first;
+                last = last == null || e.getEndTime().isAfter(last) ? e.getEndTime() : last;
+                if (e.getEventType().getName().equals("jdk.GarbageCollection")) {
+                    collections++;
+                    Duration longestHere = e.getDuration("longestPause");
+                    paused = paused.plus(e.getDuration("sumOfPauses"));
+                    longest = longestHere.compareTo(longest) > 0 ? longestHere : longest;
+                    over += longestHere.toMillis() > 20 ? 1 : 0;
+                }
+            }
+        }
+        Duration recorded = first == null ? Duration.ZERO : Duration.between(first, last);
+        return new GcPauses(collections, paused, longest, over, recorded);
+    }
 
     /** The methods most often on top of the stack in {@code jdk.ExecutionSample} events. */
     public static List<HotFrame> topFrames(Path jfr, int limit) throws IOException {
