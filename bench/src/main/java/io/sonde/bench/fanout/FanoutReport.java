@@ -120,7 +120,8 @@ final class FanoutReport {
                                 + step.toSeconds()
                                 + " s with the publish rate x2 while p99 < 1/4 of the bound, else"
                                 + " x1.4, until a step fails, then one step half way. A step passes"
-                                + " when p99 <= "
+                                + " when the publisher made at least 90% of its scheduled sends,"
+                                + " p99 <= "
                                 + p99Limit.toMillis()
                                 + " ms, every subscriber got every message (drain up to 10x the"
                                 + " bound), none was dropped and no publish failed. Result of a"
