@@ -107,7 +107,7 @@ final class RateRamp {
                 steps.add(s);
                 LOG.log(System.Logger.Level.INFO, () -> describe(target, s));
                 if (s.passed()) {
-                    best = better(best, s);
+                    best = Optional.of(best.map(b -> better(b, s)).orElse(s));
                     if (bisected) {
                         break;
                     }
@@ -187,11 +187,12 @@ final class RateRamp {
                 : Optional.empty();
     }
 
-    /** The passing step with more deliveries/s: a bisecting step may pass lower than the last. */
-    static Optional<Step> better(Optional<Step> best, Step passed) {
-        return best.isPresent() && best.get().deliveriesPerSecond() >= passed.deliveriesPerSecond()
-                ? best
-                : Optional.of(passed);
+    /**
+     * Of two passing steps, the one with more deliveries/s ({@code best} on a tie): a bisecting
+     * step may pass lower than the step before it.
+     */
+    static Step better(Step best, Step passed) {
+        return best.deliveriesPerSecond() >= passed.deliveriesPerSecond() ? best : passed;
     }
 
     private static void awaitReady(Subscribers subs, int count) {

@@ -29,7 +29,7 @@ class RateRampTest {
         RateRamp.Step high = passed(1_279_874);
         RateRamp.Step low = passed(46_079);
 
-        assertThat(RateRamp.better(Optional.of(high), low)).containsSame(high);
+        assertThat(RateRamp.better(high, low)).isSameAs(high);
     }
 
     @Test
@@ -37,8 +37,8 @@ class RateRampTest {
         RateRamp.Step low = passed(10_000);
         RateRamp.Step high = passed(20_000);
 
-        assertThat(RateRamp.better(Optional.empty(), low)).containsSame(low);
-        assertThat(RateRamp.better(Optional.of(low), high)).containsSame(high);
+        assertThat(RateRamp.better(low, high)).isSameAs(high);
+        assertThat(RateRamp.better(low, passed(10_000))).isSameAs(low);
     }
 
     @Test
