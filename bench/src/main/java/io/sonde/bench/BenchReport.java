@@ -169,7 +169,7 @@ public final class BenchReport {
         return String.format(
                 Locale.ROOT,
                 "GC pauses (jdk.GarbageCollection): %d collections, %.1f s paused = %.1f%% of the"
-                        + " %d s recorded, longest %d ms, %d longer than 20 ms.",
+                        + " %d s recorded, longest %d ms, %d collections with a pause over 20 ms.",
                 gc.collections(),
                 gc.paused().toMillis() / 1000.0,
                 100 * gc.share(),

@@ -74,7 +74,7 @@ public final class FlightRecording implements AutoCloseable {
      * @param collections {@code jdk.GarbageCollection} events
      * @param paused the sum of their pauses
      * @param longest the longest single pause
-     * @param over20ms pauses longer than 20 ms
+     * @param over20ms collections whose longest pause was over 20 ms
      * @param recorded from the recording's first event to its last
      */
     public record GcPauses(

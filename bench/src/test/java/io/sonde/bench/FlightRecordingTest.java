@@ -38,7 +38,8 @@ class FlightRecordingTest {
         assertThat(BenchReport.gcLine(gc))
                 .isEqualTo(
                         "GC pauses (jdk.GarbageCollection): 382 collections, 14.0 s paused = 2.0%"
-                                + " of the 700 s recorded, longest 84 ms, 365 longer than 20 ms.");
+                            + " of the 700 s recorded, longest 84 ms, 365 collections with a pause"
+                            + " over 20 ms.");
     }
 
     @Test

@@ -26,9 +26,9 @@ final class RateRamp {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final double FAST_GROWTH = 2.0;
     private static final double SLOW_GROWTH = 1.4;
-    // A publisher blocked behind the server (after an overloaded step, say) skips the sends that
-    // fell due meanwhile, and latency is then measured only for the few it made: such a step
-    // did not run at its rate, so it cannot pass at it.
+    // A publisher whose sends are slow (as seen right after an overloaded step) makes the open
+    // loop skip the sends that fell due meanwhile, and latency is then measured only for the few
+    // it made: such a step did not run at its rate, so it cannot pass at it.
     static final double MIN_SENT_SHARE = 0.9;
 
     /**
