@@ -119,14 +119,17 @@ final class FanoutReport {
                                 + " fresh subscribers, a 2 s warm-up step, then steps of "
                                 + step.toSeconds()
                                 + " s with the publish rate x2 while p99 < 1/4 of the bound, else"
-                                + " x1.4, until a step fails, then one step half way. A step passes"
-                                + " when the publisher made at least 90% of its scheduled sends,"
-                                + " p99 <= "
+                                + " x1.4, until a step fails, then steps half way between the"
+                                + " highest pass and the lowest failure until they are within 5%. A"
+                                + " step passes when the publisher made at least 90% of its"
+                                + " scheduled sends, p99 <= "
                                 + p99Limit.toMillis()
                                 + " ms, every subscriber got every message (drain up to 10x the"
                                 + " bound), none was dropped and no publish failed. Result of a"
                                 + " ramp = deliveries/s (messages/s x subscribers, as received) of"
-                                + " its best passing step. Ramps alternate A, B, A, B... per"
+                                + " its best passing step. Before the first measured ramps at each"
+                                + " subscriber count, each server runs one ramp that is not"
+                                + " counted (warm-up). Ramps alternate A, B, A, B... per"
                                 + " subscriber count; the medians and ratio B/A are below. The"
                                 + " load generator, the broker and both servers share the machine's"
                                 + " cores.");

@@ -9,15 +9,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Finds the highest deliveries/s (messages/s x subscribers) one server sustains with p99 latency
  * within the limit: fresh subscribers, a warm-up step, then open-loop steps of rising publish rate
- * (x2 while p99 is under a quarter of the limit, else x1.4) until a step fails, then one step half
- * way between the last pass and the failure; the result is the passing step with the most
- * deliveries/s. A step fails when the publisher made less than 90% of its scheduled sends, its p99
- * is over the limit, a message did not reach every subscriber within the drain time, a subscriber
- * was dropped, or a publish failed.
+ * (x2 while p99 is under a quarter of the limit, else x1.4) until a step fails, then steps half way
+ * between the highest pass and the lowest failure until the two are within {@link
+ * Search#RESOLUTION} of each other; the result is the passing step with the most deliveries/s. A
+ * step fails when the publisher made less than 90% of its scheduled sends, its p99 is over the
+ * limit, a message did not reach every subscriber within the drain time, a subscriber was dropped,
+ * or a publish failed.
  *
  * <p>Bounded: at most {@code maxSteps} steps of {@code stepDuration} plus the drain time each.
  */
@@ -100,25 +102,24 @@ final class RateRamp {
             step(target, subs, publisher, sink, startRate, Duration.ofSeconds(2)); // warm-up
             List<Step> steps = new ArrayList<>();
             Optional<Step> best = Optional.empty();
-            double rate = startRate;
-            boolean bisected = false;
-            while (steps.size() < settings.maxSteps()) {
-                Step s = step(target, subs, publisher, sink, rate, settings.stepDuration());
+            Search search = Search.START;
+            OptionalDouble rate = OptionalDouble.of(startRate);
+            while (rate.isPresent() && steps.size() < settings.maxSteps()) {
+                Step s =
+                        step(
+                                target,
+                                subs,
+                                publisher,
+                                sink,
+                                rate.getAsDouble(),
+                                settings.stepDuration());
                 steps.add(s);
                 LOG.log(System.Logger.Level.INFO, () -> describe(target, s));
                 if (s.passed()) {
                     best = Optional.of(best.map(b -> better(b, s)).orElse(s));
-                    if (bisected) {
-                        break;
-                    }
-                    boolean easy = s.latency().p99() * 4 < settings.p99Limit().toNanos() / 1000;
-                    rate *= easy ? FAST_GROWTH : SLOW_GROWTH;
-                } else if (best.isPresent() && !bisected) {
-                    bisected = true;
-                    rate = (best.get().rate() + rate) / 2;
-                } else {
-                    break;
                 }
+                search = search.after(s);
+                rate = search.next(s, settings.p99Limit());
             }
             return new Result(target.name(), subscribers, steps, best);
         }
@@ -188,8 +189,37 @@ final class RateRamp {
     }
 
     /**
+     * Where a ramp stands: the highest rate that passed and the lowest that failed. Until a step
+     * fails the rate grows; then each step halves the gap, so the result is known to within {@link
+     * #RESOLUTION} (one x1.4 step alone would leave any two results 40% apart, too coarse to tell
+     * what one stalled subscriber costs).
+     */
+    record Search(double highestPass, double lowestFail) {
+        static final double RESOLUTION = 1.05;
+        static final Search START = new Search(0, Double.POSITIVE_INFINITY);
+
+        Search after(Step s) {
+            return s.passed()
+                    ? new Search(Math.max(highestPass, s.rate()), lowestFail)
+                    : new Search(highestPass, Math.min(lowestFail, s.rate()));
+        }
+
+        /** The rate of the step after {@code last}; empty when the search is done. */
+        OptionalDouble next(Step last, Duration p99Limit) {
+            if (lowestFail == Double.POSITIVE_INFINITY) {
+                boolean easy = last.latency().p99() * 4 < p99Limit.toNanos() / 1000;
+                return OptionalDouble.of(last.rate() * (easy ? FAST_GROWTH : SLOW_GROWTH));
+            }
+            if (highestPass == 0 || lowestFail <= highestPass * RESOLUTION) {
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of((highestPass + lowestFail) / 2);
+        }
+    }
+
+    /**
      * Of two passing steps, the one with more deliveries/s ({@code best} on a tie): a bisecting
-     * step may pass lower than the step before it.
+     * step may deliver less than the step before it, right after an overloaded one.
      */
     static Step better(Step best, Step passed) {
         return best.deliveriesPerSecond() >= passed.deliveriesPerSecond() ? best : passed;
