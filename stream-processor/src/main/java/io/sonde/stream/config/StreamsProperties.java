@@ -82,6 +82,12 @@ public final class StreamsProperties {
         // The rules store is global: let the processing exception handler cover it too, as
         // Kafka 5.0 will by default.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Each task reads one partition of the telemetry topic (the rules are a global store), so
+        // there is no second partition whose records it could wait for to process in time order:
+        // idling buys nothing. With idling on (Kafka's 0), Streams formats diagnostic strings for
+        // every task whose partition has run dry, on every loop: 7% of the stream thread's CPU
+        // samples in `./sonde bench streams`, 0.6% with it off (BENCHMARKS.md).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // A commit's outputs fill a few tens of partitions with small records; 128 KiB batches
         // (Kafka: 16 KiB) mean about one batch per partition per commit, so fewer produce
         // requests and sender wake-ups: +14% readings/s in `./sonde bench streams` (BENCHMARKS.md).

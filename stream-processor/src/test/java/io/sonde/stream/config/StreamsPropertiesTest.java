@@ -27,6 +27,15 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void tasksNeverIdleWaitingForASecondPartition() {
+        Properties props =
+                StreamsProperties.forRuntime(
+                        StreamConfig.defaults(), KafkaConfig.of("127.0.0.1:9", "t."), "h:8082");
+        assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    }
+
+    @Test
     void theOperatorsVerbatimSettingsWin() {
         KafkaConfig kafka =
                 new KafkaConfig(

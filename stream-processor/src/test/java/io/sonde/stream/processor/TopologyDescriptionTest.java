@@ -8,6 +8,8 @@ import io.sonde.stream.config.StreamConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,5 +47,23 @@ class TopologyDescriptionTest {
                         """
                                 .formatted(GOLDEN, UPDATE_PROPERTY))
                 .isEqualTo(Files.readString(GOLDEN));
+    }
+
+    @Test
+    void eachTaskReadsOnePartitionOfTheTelemetryTopic() {
+        // What makes turning off task idling (StreamsProperties) safe: idling only orders records
+        // across the partitions of one task, and a task here holds one partition of one topic.
+        Topics topics = Topics.withPrefix(Topics.DEFAULT_PREFIX);
+        TopologyDescription d =
+                TelemetryTopology.build(StreamConfig.defaults(), topics, RecordSpans.off())
+                        .describe();
+
+        assertThat(d.subtopologies()).hasSize(1);
+        assertThat(
+                        d.subtopologies().iterator().next().nodes().stream()
+                                .filter(TopologyDescription.Source.class::isInstance)
+                                .map(n -> ((TopologyDescription.Source) n).topicSet())
+                                .toList())
+                .containsExactly(Set.of(topics.telemetry().name()));
     }
 }
