@@ -13,11 +13,14 @@ class StreamsPropertiesTest {
     private static final String BATCH =
             StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
 
+    private static Properties defaults() {
+        return StreamsProperties.forRuntime(
+                StreamConfig.defaults(), KafkaConfig.of("127.0.0.1:9", "t."), "h:8082");
+    }
+
     @Test
     void runsExactlyOnceWithLargeProducerBatchesAndPublishesItsAddress() {
-        Properties props =
-                StreamsProperties.forRuntime(
-                        StreamConfig.defaults(), KafkaConfig.of("127.0.0.1:9", "t."), "h:8082");
+        Properties props = defaults();
 
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -28,9 +31,7 @@ class StreamsPropertiesTest {
 
     @Test
     void tasksNeverIdleWaitingForASecondPartition() {
-        Properties props =
-                StreamsProperties.forRuntime(
-                        StreamConfig.defaults(), KafkaConfig.of("127.0.0.1:9", "t."), "h:8082");
+        Properties props = defaults();
         assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
                 .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     }
