@@ -181,8 +181,8 @@ public final class FanoutScenario implements Scenario {
     /**
      * One ramp that is not reported, before a target's first measured ramp at a size: on 2026-12-04
      * the push gateway's first ramps at 1,000 subscribers reached half the rate of its later ones
-     * in the same run (the paths a new size takes, still being compiled). It also sets where the
-     * measured ramps start.
+     * in the same run (not pinned down; most likely the JIT still compiling the paths a new size
+     * takes). It also sets where the measured ramps start.
      */
     private static void warmUp(RateRamp ramp, FanoutTarget target, int n, Map<String, Double> best)
             throws Exception {
