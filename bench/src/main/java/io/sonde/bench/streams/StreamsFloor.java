@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The least a Kafka Streams application with the processor's guarantees can do per reading, timed
- * like {@link StreamsRun}: exactly_once_v2, the processor's commit interval, one stream thread, and
+ * like {@link StreamsRun}: exactly_once_v2, the processor's commit interval and stream threads, and
  * one cached, changelogged store write per reading (the reading's bytes under its device id); no
  * decoding, no outputs. What our processor costs beyond it is our work; what it costs against
  * ConsumerPerformance is the price of the guarantee on this machine.
@@ -34,14 +34,20 @@ final class StreamsFloor {
 
     /** Readings per second from RUNNING until the committed offsets cover {@code records}. */
     static double rate(
-            LocalStack stack, String applicationId, Path stateDir, long records, Duration timeout) {
+            LocalStack stack,
+            String applicationId,
+            Path stateDir,
+            long records,
+            int threads,
+            Duration timeout) {
         String topic = stack.kafka().topics().telemetry().name();
         long deadline = System.nanoTime() + timeout.toNanos();
         long running = 0;
         try (Admin admin = Admin.create(stack.kafka().adminProperties("sonde-bench-floor"));
                 KafkaStreams streams =
                         new KafkaStreams(
-                                topology(topic), properties(stack, applicationId, stateDir))) {
+                                topology(topic),
+                                properties(stack, applicationId, stateDir, threads))) {
             streams.start();
             while (System.nanoTime() < deadline) {
                 long now = System.nanoTime();
@@ -81,7 +87,8 @@ final class StreamsFloor {
         return t;
     }
 
-    private static Properties properties(LocalStack stack, String applicationId, Path stateDir) {
+    private static Properties properties(
+            LocalStack stack, String applicationId, Path stateDir, int threads) {
         Properties p = new Properties();
         p.putAll(stack.kafka().clientProperties(applicationId));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -89,7 +96,7 @@ final class StreamsFloor {
         p.put(
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 StreamConfig.DEFAULT_COMMIT_INTERVAL.toMillis());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return p;
     }

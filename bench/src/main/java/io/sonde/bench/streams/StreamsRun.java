@@ -20,9 +20,17 @@ import org.apache.kafka.clients.admin.Admin;
  * @param runningNanos when Streams first reported RUNNING (group formed, tasks assigned)
  * @param doneNanos when the committed offsets first covered every record
  * @param recordsSent records the processor's producer sent (outputs and changelogs) by then
+ * @param threads the run's stream threads
+ * @param threadCpuNanos CPU time they used from RUNNING to done
  */
 record StreamsRun(
-        long records, long startNanos, long runningNanos, long doneNanos, double recordsSent) {
+        long records,
+        long startNanos,
+        long runningNanos,
+        long doneNanos,
+        double recordsSent,
+        int threads,
+        long threadCpuNanos) {
     // The Streams producer's own count, bound by KafkaStreamsMetrics: outputs and changelogs.
     private static final String SENT = "kafka_producer_record_send_total";
     private static final Duration POLL = Duration.ofMillis(50);
@@ -37,6 +45,16 @@ record StreamsRun(
         return recordsSent / records;
     }
 
+    /** Stream-thread CPU time per reading, in microseconds. */
+    double threadCpuMicrosPerReading() {
+        return threadCpuNanos / 1e3 / records;
+    }
+
+    /** The stream threads' CPU time over the wall time from RUNNING to done (1 = one core). */
+    double threadCpuShare() {
+        return (double) threadCpuNanos / (doneNanos - runningNanos);
+    }
+
     /** Readings per second from start() to done. */
     double totalRate() {
         return records / ((doneNanos - startNanos) / 1e9);
@@ -47,18 +65,21 @@ record StreamsRun(
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long running = 0;
+        long cpuAtRunning = 0;
         try (Admin admin = Admin.create(stack.kafka().adminProperties("sonde-bench-streams"));
                 Service processor = stack.startStreamProcessor(applicationId)) {
             while (System.nanoTime() < deadline) {
                 long now = System.nanoTime();
                 if (running == 0 && processor.readiness().up()) {
                     running = now;
+                    cpuAtRunning = StreamThreadCpu.of(applicationId).cpuNanos();
                 }
                 if (!processor.liveness().up()) {
                     throw new BenchException(
                             "stream processor failed: " + processor.liveness().problems());
                 }
                 if (TopicAdmin.committedSum(admin, applicationId, topic) >= records) {
+                    StreamThreadCpu.Sample cpu = StreamThreadCpu.of(applicationId);
                     double sent =
                             new MetricsScrape(
                                             URI.create(
@@ -67,7 +88,13 @@ record StreamsRun(
                                                             + "/observe/metrics"))
                                     .value(SENT);
                     return new StreamsRun(
-                            records, start, running == 0 ? start : running, now, sent);
+                            records,
+                            start,
+                            running == 0 ? start : running,
+                            now,
+                            sent,
+                            cpu.threads(),
+                            cpu.cpuNanos() - cpuAtRunning);
                 }
                 LockSupport.parkNanos(POLL.toNanos());
             }

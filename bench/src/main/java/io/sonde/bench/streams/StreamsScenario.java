@@ -92,9 +92,14 @@ public final class StreamsScenario implements Scenario {
                             "bench-streams-floor",
                             bench.freshDir("streams-floor"),
                             written,
+                            warmUp.threads(),
                             timeout);
             write(report, written, result, baselines, runs, floor, warmUp);
         }
+    }
+
+    private static String threads(int n) {
+        return n == 1 ? "1 stream thread" : n + " stream threads";
     }
 
     private void write(
@@ -124,7 +129,9 @@ public final class StreamsScenario implements Scenario {
                         + written
                         + "` in a child JVM with a new group; B: the stream processor (the full"
                         + " topology: dedup, device state, 10 s and 1 min windows, alert rules;"
-                        + " exactly_once_v2, 1 stream thread, commit interval 100 ms) started in"
+                        + " exactly_once_v2, "
+                        + threads(warmUp.threads())
+                        + ", commit interval 100 ms) started in"
                         + " the bench JVM with a new application id and state directory, timed"
                         + " until its committed offsets on the telemetry topic cover every record"
                         + " (polled every 50 ms). Both numbers exclude start-up:"
@@ -143,11 +150,15 @@ public final class StreamsScenario implements Scenario {
                             b.rebalanceMs() + " ms",
                             BenchReport.number(r.totalRate()),
                             (r.runningNanos() - r.startNanos()) / 1_000_000 + " ms",
-                            String.format("%.2f", r.writtenPerRead())));
+                            String.format("%.2f", r.writtenPerRead()),
+                            String.format("%.2f us", r.threadCpuMicrosPerReading()),
+                            String.format("%.0f%%", 100 * r.threadCpuShare())));
         }
         report.text(
-                "Streams floor (exactly_once_v2, one cached store write per reading, no decoding,"
-                        + " no outputs), once after the rounds: "
+                "Streams floor (exactly_once_v2, "
+                        + threads(warmUp.threads())
+                        + " as the processor, one cached store write per reading, no decoding, no"
+                        + " outputs), once after the rounds: "
                         + BenchReport.number(floor)
                         + " readings/s = "
                         + BenchReport.ratio(floor / result.baselineMedian())
@@ -159,7 +170,11 @@ public final class StreamsScenario implements Scenario {
                         + " same topic at "
                         + BenchReport.number(warmUp.processingRate())
                         + " readings/s (the JIT compiling the processor's code in the bench JVM).");
-        report.text("Including start-up (whole run):");
+        report.text(
+                "Per round: rates including start-up (whole run); the stream threads' CPU time"
+                        + " from RUNNING to done (ThreadMXBean: the processor runs in the bench"
+                        + " JVM), which resolves changes in the work per reading that the"
+                        + " readings/s ratio, swinging with the machine, cannot:");
         report.table(
                 List.of(
                         "round",
@@ -167,7 +182,9 @@ public final class StreamsScenario implements Scenario {
                         "its group join",
                         "stream-processor readings/s from start()",
                         "its start to RUNNING",
-                        "records written per reading read"),
+                        "records written per reading read",
+                        "stream-thread CPU per reading",
+                        "stream threads on CPU (after RUNNING)"),
                 rows);
         report.section("Caveats");
         report.text(

@@ -133,7 +133,7 @@ final class DeviceProcessor implements Processor<String, Reading, String, Messag
                 KeyValue<String, DeviceWork> e = all.next();
                 work.put(e.key, e.value);
                 if (e.value.stateDirty() || e.value.windowsDirty()) {
-                    markDirty(e.key);
+                    queueEmit(e.value);
                 }
             }
         }
@@ -167,7 +167,11 @@ final class DeviceProcessor implements Processor<String, Reading, String, Messag
         long received = reading.receivedUnixNano() / 1_000_000L;
         clock.processed(received > 0 ? received : wall, wall);
         reconcileIfRulesChanged(wall);
-        DeviceWork w = work.computeIfAbsent(device, d -> new DeviceWork(d, limits));
+        DeviceWork w = work.get(device);
+        if (w == null) {
+            w = new DeviceWork(device, limits);
+            work.put(device, w);
+        }
         if (w.admit(reading.seq()) != ReplayWindow.Verdict.NEW) {
             sensors.duplicate();
             return;
@@ -207,15 +211,24 @@ final class DeviceProcessor implements Processor<String, Reading, String, Messag
         Set<String> due = dirty.get(slot);
         for (String device : due) {
             DeviceWork w = work.get(device);
+            w.emitted();
             outputs.updates(w, wall);
             outputs.state(w, wall);
-            store.put(device, w);
+            queueWrite(w);
         }
         due.clear();
     }
 
-    private void markDirty(String device) {
-        dirty.get(Math.floorMod(device.hashCode(), SLOTS)).add(device);
+    private void queueEmit(DeviceWork w) {
+        if (w.queueEmit()) {
+            dirty.get(Math.floorMod(w.deviceId().hashCode(), SLOTS)).add(w.deviceId());
+        }
+    }
+
+    private void queueWrite(DeviceWork w) {
+        if (w.queueWrite()) {
+            store.put(w.deviceId(), w);
+        }
     }
 
     private void idle(long wall) {
@@ -259,8 +272,10 @@ final class DeviceProcessor implements Processor<String, Reading, String, Messag
         }
     }
 
+    // Put once per commit and queued once per emission: the store holds the object itself until
+    // it writes it (WriteBehindStore), so later changes to it need no second put.
     private void save(DeviceWork w) {
-        store.put(w.deviceId(), w);
-        markDirty(w.deviceId());
+        queueWrite(w);
+        queueEmit(w);
     }
 }

@@ -10,6 +10,7 @@ import io.sonde.stream.config.StreamConfig;
 import io.sonde.stream.config.StreamsProperties;
 import io.sonde.stream.config.WindowSpec;
 import io.sonde.stream.state.DeviceLimits;
+import io.sonde.stream.state.DeviceWork;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -105,7 +106,8 @@ public final class TelemetryTopology {
                         Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(DEVICE_STORE),
                                 Serdes.String(),
-                                new DeviceWorkSerde(limits))),
+                                new DeviceWorkSerde(limits)),
+                        DeviceWork::written),
                 PROCESSOR);
         for (WindowSpec w : config.windows()) {
             Duration retention = w.size().multipliedBy(config.historyWindows());

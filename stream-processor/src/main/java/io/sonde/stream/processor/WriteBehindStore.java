@@ -3,6 +3,7 @@ package io.sonde.stream.processor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -36,13 +37,19 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * Streams' internals: {@link #commit} refuses to commit past pending values, so a Streams version
  * that stopped calling it fails the first commit (and every topology test) instead of losing state.
  * The pending map is bounded by the devices of the task seen in one commit interval.
+ *
+ * <p>Each pending value leaves the map through {@code written}, called on the stream thread when
+ * the value is written at a commit or dropped (a delete, a wiped cache, a re-init, a close): an
+ * owner that skips putting a value it knows is pending learns there when it must put it again.
  */
 final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
     private final KeyValueStore<String, V> inner;
+    private final Consumer<V> written;
     private final Map<String, V> pending = new LinkedHashMap<>();
 
-    WriteBehindStore(KeyValueStore<String, V> inner) {
+    WriteBehindStore(KeyValueStore<String, V> inner, Consumer<V> written) {
         this.inner = inner;
+        this.written = written;
     }
 
     @Override
@@ -71,6 +78,9 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     @Override
     public V delete(String key) {
         V was = pending.remove(key);
+        if (was != null) {
+            written.accept(was);
+        }
         V stored = inner.delete(key);
         return was != null ? was : stored;
     }
@@ -78,7 +88,7 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
     @Override
     public void flushCache() {
         pending.forEach(inner::put);
-        pending.clear();
+        drop();
         if (inner instanceof CachedStateStore<?, ?> cached) {
             cached.flushCache();
         }
@@ -86,7 +96,7 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
 
     @Override
     public void clearCache() {
-        pending.clear();
+        drop();
         if (inner instanceof CachedStateStore<?, ?> cached) {
             cached.clearCache();
         }
@@ -113,14 +123,19 @@ final class WriteBehindStore<V> implements KeyValueStore<String, V>, CachedState
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
-        pending.clear();
+        drop();
         inner.init(context, root);
     }
 
     @Override
     public void close() {
-        pending.clear();
+        drop();
         inner.close();
+    }
+
+    private void drop() {
+        pending.values().forEach(written);
+        pending.clear();
     }
 
     @Override

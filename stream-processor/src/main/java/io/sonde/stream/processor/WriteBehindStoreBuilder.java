@@ -1,6 +1,7 @@
 package io.sonde.stream.processor;
 
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -11,9 +12,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 final class WriteBehindStoreBuilder<V> implements StoreBuilder<KeyValueStore<String, V>> {
     private final StoreBuilder<KeyValueStore<String, V>> inner;
+    private final Consumer<V> written;
 
-    WriteBehindStoreBuilder(StoreBuilder<KeyValueStore<String, V>> inner) {
+    /**
+     * @param written told of each pending value as it is written or dropped ({@link
+     *     WriteBehindStore})
+     */
+    WriteBehindStoreBuilder(StoreBuilder<KeyValueStore<String, V>> inner, Consumer<V> written) {
         this.inner = inner.withCachingDisabled();
+        this.written = written;
     }
 
     @Override
@@ -40,7 +47,7 @@ final class WriteBehindStoreBuilder<V> implements StoreBuilder<KeyValueStore<Str
 
     @Override
     public KeyValueStore<String, V> build() {
-        return new WriteBehindStore<>(inner.build());
+        return new WriteBehindStore<>(inner.build(), written);
     }
 
     @Override

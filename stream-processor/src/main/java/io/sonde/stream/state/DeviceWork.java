@@ -23,12 +23,19 @@ public final class DeviceWork {
     ReplayWindow seen;
     final MetricTable metrics;
     final WindowTrack[] tracks;
+    // fold's window per size, reused: a reading must not cost an allocation for its lookups.
+    private final OpenWindow[] windows;
     final Map<String, AlertTrack> alerts = new LinkedHashMap<>();
     long highEventMs = Long.MIN_VALUE;
     long lastReceivedMs;
     long lastSeenMs;
     boolean online;
     boolean stateDirty;
+    // The task's bookkeeping, not state (never encoded): whether the device store holds this
+    // object as a pending write, and whether the device waits in an emission slot. A reading then
+    // costs no store put and no set insertion for a device already queued for both.
+    private boolean writeQueued;
+    private boolean emitQueued;
 
     public DeviceWork(String deviceId, DeviceLimits limits) {
         this.deviceId = deviceId;
@@ -39,6 +46,7 @@ public final class DeviceWork {
         for (int i = 0; i < tracks.length; i++) {
             tracks[i] = new WindowTrack(limits.windowSizesMs().get(i));
         }
+        this.windows = new OpenWindow[tracks.length];
     }
 
     public String deviceId() {
@@ -76,15 +84,15 @@ public final class DeviceWork {
      */
     public int fold(Reading reading, long t) {
         // One window lookup per size for the whole reading, not one per metric.
-        OpenWindow[] windows = new OpenWindow[tracks.length];
         for (int i = 0; i < tracks.length; i++) {
-            if (!tracks[i].isLate(t, highEventMs, limits.graceMs())) {
-                windows[i] = tracks[i].windowFor(t);
-            }
+            windows[i] =
+                    tracks[i].isLate(t, highEventMs, limits.graceMs())
+                            ? null
+                            : tracks[i].windowFor(t);
         }
         int refused = 0;
         for (int e = 0; e < reading.size(); e++) {
-            int metric = metrics.indexOf(reading, e);
+            int metric = metrics.indexOf(reading, e, e);
             if (metric < 0) {
                 refused++;
                 continue;
@@ -114,13 +122,26 @@ public final class DeviceWork {
 
     /** Removes the windows whose end + grace is at or before device time {@code t}. */
     public List<Closed> closeUpTo(long t) {
-        List<Closed> closed = new ArrayList<>(0);
+        // Asked per reading; most readings close nothing.
+        if (!closes(t)) {
+            return List.of();
+        }
+        List<Closed> closed = new ArrayList<>(1);
         for (int i = 0; i < tracks.length; i++) {
             for (OpenWindow w : tracks[i].closeUpTo(t, limits.graceMs())) {
                 closed.add(new Closed(i, w));
             }
         }
         return closed;
+    }
+
+    private boolean closes(long t) {
+        for (WindowTrack track : tracks) {
+            if (track.closes(t, limits.graceMs())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -197,6 +218,30 @@ public final class DeviceWork {
 
     public void stateEmitted() {
         stateDirty = false;
+    }
+
+    /** Queues the object for the store's next write; returns false when it already was. */
+    public boolean queueWrite() {
+        boolean was = writeQueued;
+        writeQueued = true;
+        return !was;
+    }
+
+    /** The store wrote (or dropped) its pending copy: the next change must be put again. */
+    public void written() {
+        writeQueued = false;
+    }
+
+    /** Queues the device for its next emission slot; returns false when it already was. */
+    public boolean queueEmit() {
+        boolean was = emitQueued;
+        emitQueued = true;
+        return !was;
+    }
+
+    /** The device's emission slot came: its next change must queue it again. */
+    public void emitted() {
+        emitQueued = false;
     }
 
     /** Whether any window accumulator changed since it was last emitted. */

@@ -61,7 +61,22 @@ public final class MetricTable {
      * made.
      */
     public int indexOf(Reading reading, int entry) {
+        return indexOf(reading, entry, -1);
+    }
+
+    /**
+     * As {@link #indexOf(Reading, int)}, trying index {@code guess} first: a device sends the same
+     * names in the same order reading after reading, so its names' indexes mostly match the
+     * entries' positions.
+     */
+    public int indexOf(Reading reading, int entry, int guess) {
         int hash = reading.nameHash(entry);
+        if (guess >= 0
+                && guess < names.size()
+                && hashes[guess] == hash
+                && reading.nameEquals(entry, utf8Names.get(guess))) {
+            return guess;
+        }
         for (int i = 0; i < names.size(); i++) {
             if (hashes[i] == hash && reading.nameEquals(entry, utf8Names.get(i))) {
                 return i;

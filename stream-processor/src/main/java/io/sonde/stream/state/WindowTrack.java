@@ -57,6 +57,11 @@ public final class WindowTrack {
         return w;
     }
 
+    /** Whether {@link #closeUpTo} would close a window at {@code t}. */
+    public boolean closes(long t, long graceMs) {
+        return !open.isEmpty() && open.get(0).start() + sizeMs + graceMs <= t;
+    }
+
     /**
      * Removes and returns, oldest first, the windows whose end + grace is at or before {@code t}.
      */

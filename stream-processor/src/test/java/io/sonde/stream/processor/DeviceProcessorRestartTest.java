@@ -39,7 +39,7 @@ class DeviceProcessorRestartTest {
 
     @TempDir Path stateDir;
     private StreamConfig config;
-    private KeyValueStore<String, DeviceWork> devices;
+    private WriteBehindStore<DeviceWork> devices;
     private KeyValueStore<String, AlertRule> rules;
     private List<StateStore> stores;
 
@@ -47,13 +47,18 @@ class DeviceProcessorRestartTest {
     void stores() {
         config = StreamConfig.defaults().withState("restart-test", stateDir);
         DeviceLimits limits = TelemetryTopology.limits(config);
+        // As the topology builds it: the processor relies on the write-behind layer's contract.
         devices =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(DeviceProcessor.DEVICE_STORE),
-                                Serdes.String(),
-                                new DeviceWorkSerde(limits))
-                        .withLoggingDisabled()
-                        .build();
+                (WriteBehindStore<DeviceWork>)
+                        new WriteBehindStoreBuilder<>(
+                                        Stores.keyValueStoreBuilder(
+                                                Stores.inMemoryKeyValueStore(
+                                                        DeviceProcessor.DEVICE_STORE),
+                                                Serdes.String(),
+                                                new DeviceWorkSerde(limits)),
+                                        DeviceWork::written)
+                                .withLoggingDisabled()
+                                .build();
         rules =
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(DeviceProcessor.RULES_STORE),
@@ -152,7 +157,9 @@ class DeviceProcessorRestartTest {
         Alert raised = alerts(first).getFirst();
         assertThat(raised.getState()).isEqualTo(AlertState.ACTIVE);
 
-        // The crash: the first processor is dropped; the stores are what was committed.
+        // A commit, then the crash: the first processor is dropped; the stores are what was
+        // committed.
+        devices.flushCache();
         MockProcessorContext<String, MessageLite> second = context();
         DeviceProcessor after = processor(second);
         after.process(reading(2, 2_000, 85)); // resent after the restart
@@ -174,12 +181,39 @@ class DeviceProcessorRestartTest {
     }
 
     @Test
+    void whatChangesAfterACommitIsWrittenAtTheNextOne() {
+        MockProcessorContext<String, MessageLite> first = context();
+        DeviceProcessor before = processor(first);
+        before.process(reading(1, 1_000, 20));
+        devices.flushCache();
+        before.process(reading(2, 2_000, 30)); // the device's object is written already
+        before.process(reading(3, 3_000, 40));
+        devices.flushCache();
+        before.process(reading(4, 4_000, 50)); // never committed: replayed after the crash
+
+        MockProcessorContext<String, MessageLite> second = context();
+        DeviceProcessor after = processor(second);
+        after.process(reading(3, 3_000, 40)); // a duplicate: the second commit has it
+        after.process(reading(4, 4_000, 50));
+        after.process(reading(5, 21_000, 20)); // closes [T0, T0+10s)
+
+        Aggregate closed =
+                finals(second).stream()
+                        .filter(a -> a.getWindow().equals("10s"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(closed.getCount()).isEqualTo(4);
+        assertThat(closed.getSum()).isEqualTo(20 + 30 + 40 + 50);
+    }
+
+    @Test
     void anAlertWhoseRuleWasDeletedWhileTheProcessorWasDownClearsAfterTheRestart() {
         MockProcessorContext<String, MessageLite> first = context();
         rules.put("hot", hotRule());
         DeviceProcessor before = processor(first);
         before.process(reading(1, 1_000, 85));
         assertThat(alerts(first)).hasSize(1);
+        devices.flushCache(); // committed
 
         rules.delete("hot"); // while no processor runs
         MockProcessorContext<String, MessageLite> second = context();

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,14 +39,23 @@ class WriteBehindStoreTest {
                                     : new StringBuilder(new String(b, StandardCharsets.UTF_8)));
 
     private static WriteBehindStoreBuilder<StringBuilder> builder() {
+        return builder(v -> {});
+    }
+
+    private static WriteBehindStoreBuilder<StringBuilder> builder(Consumer<StringBuilder> written) {
         return new WriteBehindStoreBuilder<>(
                 Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(STORE), Serdes.String(), TEXT));
+                        Stores.inMemoryKeyValueStore(STORE), Serdes.String(), TEXT),
+                written);
     }
 
     private static WriteBehindStore<StringBuilder> store() {
+        return store(v -> {});
+    }
+
+    private static WriteBehindStore<StringBuilder> store(Consumer<StringBuilder> written) {
         WriteBehindStore<StringBuilder> s =
-                (WriteBehindStore<StringBuilder>) builder().withLoggingDisabled().build();
+                (WriteBehindStore<StringBuilder>) builder(written).withLoggingDisabled().build();
         MockProcessorContext<String, String> context = new MockProcessorContext<>();
         s.init(context.getStateStoreContext(), s);
         return s;
@@ -114,6 +126,33 @@ class WriteBehindStoreTest {
         s.init(new MockProcessorContext<String, String>().getStateStoreContext(), s);
         s.commit(Map.of());
         assertThat(s.get("d2")).isNull();
+    }
+
+    @Test
+    void everyPendingValueIsReportedOnceWhenItIsWrittenOrDropped() {
+        List<String> written = new ArrayList<>();
+        WriteBehindStore<StringBuilder> s = store(v -> written.add(v.toString()));
+        StringBuilder a = new StringBuilder("a");
+        s.put("d1", a);
+        s.put("d1", a);
+        s.put("d2", new StringBuilder("b"));
+        assertThat(written).isEmpty();
+
+        s.flushCache();
+        assertThat(written).containsExactly("a", "b");
+        s.flushCache();
+        assertThat(written).containsExactly("a", "b");
+
+        s.put("d3", new StringBuilder("c"));
+        s.clearCache();
+        s.put("d4", new StringBuilder("d"));
+        s.delete("d4");
+        s.delete("d1");
+        s.put("d5", new StringBuilder("e"));
+        s.init(new MockProcessorContext<String, String>().getStateStoreContext(), s);
+        s.put("d6", new StringBuilder("f"));
+        s.close();
+        assertThat(written).containsExactly("a", "b", "c", "d", "e", "f");
     }
 
     @Test

@@ -115,6 +115,27 @@ class ReadingTest {
         assertThat(table.valueIn(reading, 0).getAsDouble()).isEqualTo(2.0);
     }
 
+    @Test
+    void aGuessedIndexIsUsedOnlyWhenItsNameMatches() throws Exception {
+        MetricTable table = new MetricTable(8);
+        table.indexOf("temperature");
+        table.indexOf("humidity");
+        Reading reading =
+                Reading.parse(
+                        TelemetryRecord.newBuilder()
+                                .putMetrics("humidity", 1)
+                                .putMetrics("temperature", 2)
+                                .build()
+                                .toByteArray());
+        int humidity = reading.name(0).equals("humidity") ? 0 : 1;
+
+        assertThat(table.indexOf(reading, humidity, 1)).as("right guess").isEqualTo(1);
+        assertThat(table.indexOf(reading, humidity, 0)).as("wrong guess").isEqualTo(1);
+        assertThat(table.indexOf(reading, humidity, 7)).as("beyond the names").isEqualTo(1);
+        assertThat(table.indexOf(reading, 1 - humidity, -1)).as("no guess").isZero();
+        assertThat(table.size()).as("nothing added").isEqualTo(2);
+    }
+
     private static void assertSame(Reading reading, TelemetryRecord record, int run) {
         assertThat(reading.seq()).as("run %d", run).isEqualTo(record.getSeq());
         assertThat(reading.timeUnixNano()).isEqualTo(record.getTimeUnixNano());

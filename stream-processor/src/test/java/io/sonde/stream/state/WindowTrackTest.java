@@ -36,6 +36,19 @@ class WindowTrackTest {
     }
 
     @Test
+    void closesSaysWhetherCloseUpToWouldCloseAWindow() {
+        WindowTrack track = new WindowTrack(10_000);
+        assertThat(track.closes(Long.MAX_VALUE, 0)).as("nothing open").isFalse();
+        track.windowFor(15_000);
+        track.windowFor(5_000);
+        assertThat(track.closes(19_999, 10_000)).isFalse();
+        assertThat(track.closes(20_000, 10_000)).as("the oldest, at end + grace").isTrue();
+        track.closeUpTo(20_000, 10_000);
+        assertThat(track.closes(29_999, 10_000)).isFalse();
+        assertThat(track.closes(30_000, 10_000)).isTrue();
+    }
+
+    @Test
     void anAccumulatorCountsAndKeepsTheValueOfTheNewestEventTime() {
         Accumulator a = new Accumulator();
         a.add(5, 2_000);
