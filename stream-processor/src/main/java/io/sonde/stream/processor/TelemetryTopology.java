@@ -76,7 +76,7 @@ public final class TelemetryTopology {
                 Topology.AutoOffsetReset.EARLIEST,
                 SOURCE,
                 new TelemetryTime(),
-                Serdes.String().deserializer(),
+                new DeviceIdDeserializer(),
                 new ReadingDeserializer(),
                 telemetry.name());
         topology.addProcessor(

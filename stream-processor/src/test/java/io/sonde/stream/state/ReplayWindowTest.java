@@ -50,6 +50,35 @@ class ReplayWindowTest {
     }
 
     @Test
+    void itsWordsSayWhichSeqsBelowTheHighestWereSeenAndARestoreAnywhereChangesNothing() {
+        Random random = new Random(11);
+        for (int run = 0; run < 100; run++) {
+            int size = 64 * (1 + random.nextInt(5));
+            ReplayWindow window = new ReplayWindow(size);
+            Set<Long> seen = new HashSet<>();
+            long seq = random.nextLong() >>> 1;
+            for (int i = 0; i < 300; i++) {
+                seq += random.nextInt(8) == 0 ? random.nextInt(3 * size) : random.nextInt(3) - 1;
+                if (window.accept(seq) == ReplayWindow.Verdict.NEW) {
+                    seen.add(seq);
+                }
+                if (random.nextInt(20) == 0) {
+                    window =
+                            ReplayWindow.restore(
+                                    size, window.isEmpty(), window.highest(), window.words());
+                }
+            }
+            long[] words = window.words();
+            for (int bit = 0; bit < size; bit++) {
+                boolean set = (words[bit / 64] & (1L << (bit % 64))) != 0;
+                assertThat(set)
+                        .as("run %d: bit %d is seq highest - %d", run, bit, bit)
+                        .isEqualTo(seen.contains(window.highest() - bit));
+            }
+        }
+    }
+
+    @Test
     void eachReadingIsNewExactlyOnceWhateverTheOrderAndRepeatsInsideTheWindow() {
         List<Long> seqs = new ArrayList<>();
         for (long seq = 10_000; seq < 10_900; seq++) {
