@@ -76,7 +76,7 @@ public final class TelemetryTopology {
                 Topology.AutoOffsetReset.EARLIEST,
                 SOURCE,
                 new TelemetryTime(),
-                new DeviceIdDeserializer(),
+                Serdes.String().deserializer(),
                 new ReadingDeserializer(),
                 telemetry.name());
         topology.addProcessor(
