@@ -1,9 +1,6 @@
 package io.sonde.stream.state;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalDouble;
@@ -23,14 +20,14 @@ import java.util.OptionalDouble;
  * holds the record's byte array.
  */
 public final class Reading {
-    private static final int SEQ = 2;
-    private static final int TIME = 3;
-    private static final int RECEIVED = 4;
-    private static final int METRICS = 5;
-    // Tags (field number << 3 | wire type) of a map entry's key (length-delimited) and value
-    // (64-bit).
-    private static final int KEY_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
-    private static final int VALUE_TAG = 2 << 3 | WireFormat.WIRETYPE_FIXED64;
+    // Tags (field number << 3 | wire type) of the record's fields read here, and of a map entry's
+    // key (length-delimited) and value (64-bit).
+    private static final int SEQ_TAG = 2 << 3 | WireReader.VARINT;
+    private static final int TIME_TAG = 3 << 3 | WireReader.VARINT;
+    private static final int RECEIVED_TAG = 4 << 3 | WireReader.VARINT;
+    private static final int METRICS_TAG = 5 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int KEY_TAG = 1 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int VALUE_TAG = 2 << 3 | WireReader.FIXED64;
 
     private final byte[] bytes;
     private long seq;
@@ -53,39 +50,37 @@ public final class Reading {
      */
     public static Reading parse(byte[] bytes) throws InvalidProtocolBufferException {
         Reading r = new Reading(bytes);
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        try {
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                switch (WireFormat.getTagFieldNumber(tag)) {
-                    case SEQ -> r.seq = in.readUInt64();
-                    case TIME -> r.timeUnixNano = in.readInt64();
-                    case RECEIVED -> r.receivedUnixNano = in.readInt64();
-                    case METRICS -> r.readMetric(in);
-                    default -> in.skipField(tag);
-                }
+        WireReader in = new WireReader(bytes);
+        while (in.more()) {
+            int tag = in.tag();
+            // Whole tags, as protobuf's generated parser matches them: a known field number with
+            // another wire type is an unknown field.
+            switch (tag) {
+                case SEQ_TAG -> r.seq = in.varint();
+                case TIME_TAG -> r.timeUnixNano = in.varint();
+                case RECEIVED_TAG -> r.receivedUnixNano = in.varint();
+                case METRICS_TAG -> r.readMetric(in);
+                default -> in.skip(tag);
             }
-        } catch (InvalidProtocolBufferException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidProtocolBufferException(e);
         }
         return r;
     }
 
-    private void readMetric(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
+    private void readMetric(WireReader in) throws InvalidProtocolBufferException {
+        int limit = in.pushLimit(in.length());
         int at = 0;
         int length = 0;
         double value = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        while (in.more()) {
+            int tag = in.tag();
             if (tag == KEY_TAG) {
-                length = in.readRawVarint32();
-                at = in.getTotalBytesRead();
-                in.skipRawBytes(length);
+                length = in.length();
+                at = in.position();
+                in.skipBytes(length);
             } else if (tag == VALUE_TAG) {
-                value = in.readDouble();
+                value = in.fixed64Double();
             } else {
-                in.skipField(tag);
+                in.skip(tag);
             }
         }
         in.popLimit(limit);

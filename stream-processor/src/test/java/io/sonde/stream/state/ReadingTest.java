@@ -46,6 +46,73 @@ class ReadingTest {
     }
 
     @Test
+    void damagedRecordsAreReadAsProtobufReadsThemOrRefusedOnlyWhenProtobufRefusesThem()
+            throws Exception {
+        Random random = new Random(5);
+        int accepted = 0;
+        for (int run = 0; run < 20_000; run++) {
+            byte[] bytes =
+                    TelemetryRecord.newBuilder()
+                            .setDeviceId("dev-" + run)
+                            .setSeq(random.nextLong() >>> random.nextInt(64))
+                            .setTimeUnixNano(random.nextLong())
+                            .putMetrics("temperature", random.nextDouble())
+                            .putMetrics("humidity", random.nextDouble())
+                            .putAttributes("fw", "1.2." + run)
+                            .build()
+                            .toByteArray();
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(4) == 0) {
+                bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
+            }
+            TelemetryRecord record;
+            try {
+                record = TelemetryRecord.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                record = null;
+            }
+            Reading reading;
+            try {
+                reading = Reading.parse(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                assertThat(record).as("run %d: refused what protobuf reads", run).isNull();
+                continue;
+            }
+            if (record != null) {
+                assertSame(reading, record, run);
+                accepted++;
+            }
+        }
+        assertThat(accepted).as("some damage leaves a readable record").isGreaterThan(1_000);
+    }
+
+    @Test
+    void groupsAreSkippedAndNestedTooDeepRefusedWithoutExhaustingTheStack() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CodedOutputStream c = CodedOutputStream.newInstance(out);
+        c.writeTag(9, 3); // a group of an unknown field, with a varint and a nested group
+        c.writeUInt64(1, 5);
+        c.writeTag(10, 3);
+        c.writeTag(10, 4);
+        c.writeTag(9, 4);
+        c.writeUInt64(2, 7);
+        c.flush();
+        byte[] grouped = out.toByteArray();
+        assertSame(Reading.parse(grouped), TelemetryRecord.parseFrom(grouped), 0);
+
+        ByteArrayOutputStream deep = new ByteArrayOutputStream();
+        CodedOutputStream d = CodedOutputStream.newInstance(deep);
+        for (int i = 0; i < 100_000; i++) {
+            d.writeTag(9, 3);
+        }
+        d.flush();
+        assertThatThrownBy(() -> Reading.parse(deep.toByteArray()))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+    }
+
+    @Test
     void aNameRepeatedInOneRecordKeepsItsLastValueAsAProtobufMapDoes() throws Exception {
         byte[] bytes = concat(entry("t", 1.0), entry("h", 5.0), entry("t", 2.0));
 
