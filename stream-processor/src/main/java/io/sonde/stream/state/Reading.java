@@ -1,6 +1,9 @@
 package io.sonde.stream.state;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalDouble;
@@ -22,12 +25,12 @@ import java.util.OptionalDouble;
 public final class Reading {
     // Tags (field number << 3 | wire type) of the record's fields read here, and of a map entry's
     // key (length-delimited) and value (64-bit).
-    private static final int SEQ_TAG = 2 << 3 | WireReader.VARINT;
-    private static final int TIME_TAG = 3 << 3 | WireReader.VARINT;
-    private static final int RECEIVED_TAG = 4 << 3 | WireReader.VARINT;
-    private static final int METRICS_TAG = 5 << 3 | WireReader.LENGTH_DELIMITED;
-    private static final int KEY_TAG = 1 << 3 | WireReader.LENGTH_DELIMITED;
-    private static final int VALUE_TAG = 2 << 3 | WireReader.FIXED64;
+    private static final int SEQ_TAG = 2 << 3 | WireFormat.WIRETYPE_VARINT;
+    private static final int TIME_TAG = 3 << 3 | WireFormat.WIRETYPE_VARINT;
+    private static final int RECEIVED_TAG = 4 << 3 | WireFormat.WIRETYPE_VARINT;
+    private static final int METRICS_TAG = 5 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int KEY_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int VALUE_TAG = 2 << 3 | WireFormat.WIRETYPE_FIXED64;
 
     private final byte[] bytes;
     private long seq;
@@ -50,37 +53,46 @@ public final class Reading {
      */
     public static Reading parse(byte[] bytes) throws InvalidProtocolBufferException {
         Reading r = new Reading(bytes);
-        WireReader in = new WireReader(bytes);
-        while (in.more()) {
-            int tag = in.tag();
-            // Whole tags, as protobuf's generated parser matches them: a known field number with
-            // another wire type is an unknown field.
-            switch (tag) {
-                case SEQ_TAG -> r.seq = in.varint();
-                case TIME_TAG -> r.timeUnixNano = in.varint();
-                case RECEIVED_TAG -> r.receivedUnixNano = in.varint();
-                case METRICS_TAG -> r.readMetric(in);
-                default -> in.skip(tag);
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                // Whole tags, as protobuf's generated parser matches them: a known field number
+                // with another wire type is an unknown field.
+                switch (tag) {
+                    case SEQ_TAG -> r.seq = in.readUInt64();
+                    case TIME_TAG -> r.timeUnixNano = in.readInt64();
+                    case RECEIVED_TAG -> r.receivedUnixNano = in.readInt64();
+                    case METRICS_TAG -> r.readMetric(in);
+                    default -> {
+                        if (!in.skipField(tag)) {
+                            // A group end outside any group: protobuf's parser refuses it too.
+                            throw new InvalidProtocolBufferException("an unmatched group end");
+                        }
+                    }
+                }
             }
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidProtocolBufferException(e);
         }
         return r;
     }
 
-    private void readMetric(WireReader in) throws InvalidProtocolBufferException {
-        int limit = in.pushLimit(in.length());
+    private void readMetric(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
         int at = 0;
         int length = 0;
         double value = 0;
-        while (in.more()) {
-            int tag = in.tag();
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (tag == KEY_TAG) {
-                length = in.length();
-                at = in.position();
-                in.skipBytes(length);
+                length = in.readRawVarint32();
+                at = in.getTotalBytesRead();
+                in.skipRawBytes(length);
             } else if (tag == VALUE_TAG) {
-                value = in.fixed64Double();
+                value = in.readDouble();
             } else {
-                in.skip(tag);
+                in.skipField(tag);
             }
         }
         in.popLimit(limit);
