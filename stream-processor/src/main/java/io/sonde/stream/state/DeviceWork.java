@@ -110,16 +110,6 @@ public final class DeviceWork {
         return refused;
     }
 
-    /** Whether a reading at {@code t} is late for every window size (then nothing counts it). */
-    public boolean lateEverywhere(long t) {
-        for (WindowTrack track : tracks) {
-            if (!track.isLate(t, highEventMs, limits.graceMs())) {
-                return false;
-            }
-        }
-        return tracks.length > 0;
-    }
-
     /** Removes the windows whose end + grace is at or before device time {@code t}. */
     public List<Closed> closeUpTo(long t) {
         // Asked per reading; most readings close nothing.
