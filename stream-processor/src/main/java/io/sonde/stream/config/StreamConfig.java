@@ -68,7 +68,7 @@ public record StreamConfig(
     public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofSeconds(1);
     // Two, not Streams' one: a stream thread waits for about a third of its time (each commit's
     // flush and transaction, fetches), and a second thread works through those waits: median
-    // 0.27x ConsumerPerformance over sixteen runs, 0.20x over seven with one (BENCHMARKS.md).
+    // 0.27x ConsumerPerformance over eighteen runs, 0.20x over seven with one (BENCHMARKS.md).
     public static final int DEFAULT_THREADS = 2;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_METRICS_PER_DEVICE = 256;
