@@ -45,11 +45,9 @@ public final class ReplayWindow {
         ReplayWindow w = new ReplayWindow(size);
         w.empty = empty;
         w.highest = highest;
-        w.at = (size - (int) Long.remainderUnsigned(highest, size)) % size;
-        long[] logical = new long[w.bits.length];
-        System.arraycopy(words, 0, logical, 0, Math.min(words.length, logical.length));
+        w.at = positionOf(highest, size);
         // Logical bit i sits at ring position (at + i) mod size.
-        long[] ring = rotated(logical, (size - w.at) % size);
+        long[] ring = rotated(Arrays.copyOf(words, w.bits.length), (size - w.at) % size);
         System.arraycopy(ring, 0, w.bits, 0, ring.length);
         return w;
     }
@@ -59,14 +57,14 @@ public final class ReplayWindow {
         if (empty) {
             empty = false;
             highest = seq;
-            at = (size() - (int) Long.remainderUnsigned(seq, size())) % size();
+            at = positionOf(seq, size());
             Arrays.fill(bits, 0);
             set(at);
             return Verdict.NEW;
         }
         int order = Long.compareUnsigned(seq, highest);
         if (order > 0) {
-            advance(seq - highest);
+            advance(seq);
             highest = seq;
             set(at);
             return Verdict.NEW;
@@ -101,12 +99,19 @@ public final class ReplayWindow {
         return rotated(bits, at);
     }
 
-    // Moves the window up by `distance` seqs: the positions of the seqs it moves over are cleared.
-    private void advance(long distance) {
+    // The ring position of seq s: -s mod size.
+    private static int positionOf(long seq, int size) {
+        return (size - (int) Long.remainderUnsigned(seq, size)) % size;
+    }
+
+    // Moves the window up to `seq`, above the highest: the positions of the seqs it moves over
+    // are cleared.
+    private void advance(long seq) {
         int size = size();
+        long distance = seq - highest;
         if (Long.compareUnsigned(distance, size) >= 0) {
             Arrays.fill(bits, 0);
-            at = Math.floorMod(at - (int) Long.remainderUnsigned(distance, size), size);
+            at = positionOf(seq, size);
             return;
         }
         for (int k = 1; k <= (int) distance; k++) {
